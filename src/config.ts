@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http:// or https:// URL' })
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const sourceId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'must be letters, digits, "-" or "_"' });
+
+/** Tuning every source accepts; defaults suit the vendor clouds. */
+const tuning = {
+  timeoutMs: z.number().int().positive().optional(),
+  pollIntervalMs: z.number().int().min(100).optional(),
+};
+
+const epiphanSource = z.strictObject({
+  id: sourceId,
+  vendor: z.enum(['EPIPHAN_CLOUD', 'AV_STUDIO']),
+  baseUrl: httpUrl,
+  token: z.string().min(1),
+  ...tuning,
+});
+
+const magewellSource = z.strictObject({
+  id: sourceId,
+  vendor: z.literal('MAGEWELL'),
+  devices: z
+    .array(z.strictObject({ baseUrl: httpUrl, username: z.string().min(1), password: z.string() }))
+    .min(1),
+  ...tuning,
+});
+
+const videoloftSource = z.strictObject({
+  id: sourceId,
+  vendor: z.literal('VIDEOLOFT'),
+  authUrl: httpUrl,
+  email: z.string().min(1),
+  password: z.string().min(1),
+  ...tuning,
+});
+
+const evercamSource = z.strictObject({
+  id: sourceId,
+  vendor: z.literal('EVERCAM'),
+  baseUrl: httpUrl,
+  apiId: z.string().min(1),
+  apiKey: z.string().min(1),
+  ...tuning,
+});
+
+const sourceConfig = z.discriminatedUnion('vendor', [epiphanSource, magewellSource, videoloftSource, evercamSource], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? 'unknown vendor (expected EPIPHAN_CLOUD, AV_STUDIO, MAGEWELL, VIDEOLOFT or EVERCAM)'
+      : undefined,
+});
+
+export const SCOPES = ['read', 'control', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const configSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65535).default(4000),
+    host: z.string().default('0.0.0.0'),
+    publicUrl: httpUrl.optional(),
+    apiKeys: z
+      .array(z.strictObject({ name: z.string().min(1), key: z.string().min(8), scopes: z.array(z.enum(SCOPES)).min(1) }))
+      .default([]),
+    allowAnonymous: z.boolean().default(false),
+    redisUrl: z.string().regex(/^rediss?:\/\//, { message: 'must be a redis:// URL' }).optional(),
+    /** Secret for signing /media URLs; random per process when absent (URLs then die with the process). */
+    mediaSecret: z.string().min(16).optional(),
+    mediaUrlTtlSeconds: z.number().int().positive().default(600),
+    sources: z.array(sourceConfig).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.sources.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      seen.add(s.id);
+    });
+  });
+
+export type AvgraphConfig = z.output<typeof configSchema>;
+export type SourceConfig = AvgraphConfig['sources'][number];
+export type EpiphanSourceConfig = z.output<typeof epiphanSource>;
+
+function keyPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
+}
+
+/** Replaces ${NAME} in every string from `env`; an unset variable is a ConfigError naming the key. */
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const v = env[name];
+      if (v === undefined || v === '') throw new ConfigError(`config: ${keyPath(path)}: environment variable ${name} is not set`);
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...path, k])]));
+  }
+  return value;
+}
+
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): AvgraphConfig {
+  const result = configSchema.safeParse(interpolateEnv(raw, env));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = keyPath(issue.path) || '(root)';
+    throw new ConfigError(`config: ${where}: ${issue.message}`);
+  }
+  const cfg = result.data;
+  if (env.PORT) {
+    const port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`config: PORT: "${env.PORT}" is not a port number`);
+    cfg.port = port;
+  }
+  return cfg;
+}
+
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): AvgraphConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`config: cannot read ${path}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  return parseConfig(raw, env);
+}
+
+/** Every configured secret, so logs and responses can be checked and scrubbed. */
+export function configSecrets(cfg: AvgraphConfig): string[] {
+  const out: string[] = [];
+  for (const s of cfg.sources) {
+    if ('token' in s) out.push(s.token);
+    if ('password' in s) out.push(s.password);
+    if ('apiKey' in s) out.push(s.apiKey);
+    if ('devices' in s) for (const d of s.devices) out.push(d.password);
+  }
+  for (const k of cfg.apiKeys) out.push(k.key);
+  if (cfg.mediaSecret) out.push(cfg.mediaSecret);
+  return out.filter((s) => s.length >= 4);
+}

@@ -1,0 +1,58 @@
+import type { Scope } from './config.js';
+import { hasScope, loadDevice, type Context } from './context.js';
+import { DeviceOfflineError, NotFoundError, NotSupportedError, PermissionDeniedError } from './errors.js';
+import { expectId } from './lookup.js';
+import { COMMAND_CAPABILITY, type Capability, type Device, type DeviceCommand } from './model.js';
+import type { CommandResult, Source } from './sources/source.js';
+
+export function requireScope(ctx: Context, scope: Scope): void {
+  if (!hasScope(ctx, scope)) throw new PermissionDeniedError(`this API key lacks the "${scope}" scope`);
+}
+
+export function requireCapability(source: Source, vendorDeviceId: string, capability: Capability): void {
+  if (!source.capabilitiesOf(vendorDeviceId).includes(capability)) {
+    throw new NotSupportedError(`${source.vendor} devices do not support ${capability}`, capability);
+  }
+}
+
+/** The source and vendor id a Device global id names; NotFoundError when either is unknown. */
+export function deviceTarget(ctx: Context, deviceId: string): { source: Source; vendorDeviceId: string } {
+  const id = expectId(deviceId, 'Device');
+  const source = ctx.runtime.sources.get(id.sourceId);
+  if (!source) throw new NotFoundError(`no device ${JSON.stringify(deviceId)}`);
+  return { source, vendorDeviceId: id.vendorId };
+}
+
+/** Reads a device again after a change, past the request's cached fleet. */
+export async function freshDevice(ctx: Context, source: Source, vendorDeviceId: string): Promise<Device> {
+  ctx.loaders.fleet.clear(source.id);
+  const device = await loadDevice(ctx, source.id, vendorDeviceId);
+  if (!device) throw new NotFoundError('the device is gone');
+  return device;
+}
+
+/**
+ * The one path every device control mutation takes. Everything that can be refused without the vendor is
+ * refused first (scope, id, capability, input), so bad input changes nothing upstream; then the device must
+ * exist and be online; then the command goes out and pollers re-read the source at once.
+ */
+export async function runCommand(
+  ctx: Context,
+  deviceId: string,
+  command: DeviceCommand,
+  scope: Scope,
+  extraCapability?: Capability,
+): Promise<{ source: Source; vendorDeviceId: string; device: Device | null; result: CommandResult }> {
+  requireScope(ctx, scope);
+  const { source, vendorDeviceId } = deviceTarget(ctx, deviceId);
+  requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
+  if (extraCapability) requireCapability(source, vendorDeviceId, extraCapability);
+  source.validateCommand(vendorDeviceId, command);
+  const device = await loadDevice(ctx, source.id, vendorDeviceId);
+  if (!device) throw new NotFoundError(`no device ${JSON.stringify(deviceId)}`);
+  if (device.connection === 'OFFLINE') throw new DeviceOfflineError(`${device.name} is offline`);
+  const result = await source.execute(vendorDeviceId, command);
+  ctx.runtime.pollers.kick(source.id);
+  const after = command.type === 'unpair' ? null : await freshDevice(ctx, source, vendorDeviceId);
+  return { source, vendorDeviceId, device: after, result };
+}

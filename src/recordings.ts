@@ -1,0 +1,67 @@
+import { GraphQLError } from 'graphql';
+import { loadFleets, sourceUnavailable, type Context } from './context.js';
+import type { Device, Recording, RecordingTrigger, TimeRange } from './model.js';
+
+const DAY = 24 * 3600 * 1000;
+/** Without `from`, recordings of the last week. */
+export const DEFAULT_WINDOW_MS = 7 * DAY;
+
+export function timeRange(from: Date | null, to: Date | null, now = Date.now()): TimeRange {
+  const end = to ?? new Date(now);
+  const start = from ?? new Date(end.getTime() - DEFAULT_WINDOW_MS);
+  if (start.getTime() > end.getTime()) {
+    throw new GraphQLError('"from" must not be after "to"', { extensions: { code: 'BAD_USER_INPUT', field: 'from' } });
+  }
+  return { from: start, to: end };
+}
+
+const newestFirst = (a: Recording, b: Recording) => b.startedAt.getTime() - a.startedAt.getTime();
+
+/** One device's recordings in a range, newest first; only devices that record are asked. */
+export async function deviceRecordings(ctx: Context, device: Device, from: Date | null, to: Date | null): Promise<Recording[]> {
+  const range = timeRange(from, to);
+  if (!device.capabilities.includes('RECORD')) return [];
+  const source = ctx.runtime.sources.get(device.sourceId);
+  if (!source) return [];
+  return (await source.listRecordings(device.vendorDeviceId, range)).sort(newestFirst);
+}
+
+export interface RecordingQuery {
+  /** Devices to include; all devices of all sources when absent. */
+  devices: { sourceId: string; vendorDeviceId: string }[] | null;
+  from: Date | null;
+  to: Date | null;
+  triggers: RecordingTrigger[] | null;
+}
+
+/**
+ * Recordings of many devices merged into one timeline, newest first. A failing source adds a partial
+ * error and its recordings are left out; the rest still answer.
+ */
+export async function mergedRecordings(ctx: Context, q: RecordingQuery): Promise<Recording[]> {
+  const range = timeRange(q.from, q.to);
+  let targets: Device[];
+  if (q.devices) {
+    const sourceIds = [...new Set(q.devices.map((d) => d.sourceId))].filter((id) => ctx.runtime.sources.has(id));
+    const fleet = await loadFleets(ctx, sourceIds);
+    const wanted = new Set(q.devices.map((d) => `${d.sourceId}\n${d.vendorDeviceId}`));
+    targets = fleet.filter((d) => wanted.has(`${d.sourceId}\n${d.vendorDeviceId}`));
+  } else {
+    targets = await loadFleets(ctx, [...ctx.runtime.sources.keys()]);
+  }
+  const lists = await Promise.all(
+    targets
+      .filter((d) => d.capabilities.includes('RECORD'))
+      .map(async (d) => {
+        const source = ctx.runtime.sources.get(d.sourceId)!;
+        try {
+          return await source.listRecordings(d.vendorDeviceId, range);
+        } catch (e) {
+          if (!ctx.partialErrors.some((err) => err.extensions.source === source.id)) ctx.partialErrors.push(sourceUnavailable(source, e));
+          return [];
+        }
+      }),
+  );
+  const all = lists.flat().filter((r) => !q.triggers?.length || q.triggers.includes(r.trigger));
+  return all.sort(newestFirst);
+}

@@ -1,0 +1,67 @@
+import type { AvgraphConfig } from './config.js';
+import { Access } from './auth.js';
+import type { Logger } from './log.js';
+import { MediaSigner } from './media/signer.js';
+import { createSource } from './sources/registry.js';
+import type { Source } from './sources/source.js';
+import { PollerSet, type PollerOptions } from './subscriptions/poller.js';
+import { createTopics, type PubSub } from './subscriptions/pubsub.js';
+
+/** The long-lived pieces one avgraph process shares across requests. */
+export interface Runtime {
+  config: AvgraphConfig;
+  publicUrl: string;
+  log: Logger;
+  access: Access;
+  sources: Map<string, Source>;
+  media: MediaSigner;
+  pubsub: PubSub;
+  pollers: PollerSet;
+  /** Set once the server listens (the port may have been 0). */
+  setPublicUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: AvgraphConfig;
+  log: Logger;
+  publicUrl: string;
+  /** True when every source is a local simulator: no keys then means open access. */
+  demo: boolean;
+  pollers?: PollerOptions;
+  /** Already-built sources (tests tune their HTTP clients); default: from config. */
+  sources?: Source[];
+}
+
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  const { config, log } = opts;
+  const sources = new Map((opts.sources ?? config.sources.map(createSource)).map((s) => [s.id, s]));
+  const pubsub = createTopics();
+  const pollers = new PollerSet(sources.values(), pubsub, log, opts.pollers);
+  const unsubscribe = [...sources.values()].map((s) =>
+    s.onHealthChange((health) => {
+      log.info({ source: s.id, state: health.state, circuitOpen: health.circuitOpen }, 'source health changed');
+      pubsub.publish('sourceHealthChanged', { sourceId: s.id, health });
+    }),
+  );
+  const media = new MediaSigner(() => runtime.publicUrl, config.mediaSecret, config.mediaUrlTtlSeconds);
+  const runtime: Runtime = {
+    config,
+    publicUrl: opts.publicUrl,
+    log,
+    access: new Access(config.apiKeys, opts.demo || config.allowAnonymous),
+    sources,
+    media,
+    pubsub,
+    pollers,
+    setPublicUrl(url) {
+      runtime.publicUrl = url.replace(/\/+$/, '');
+    },
+    async close() {
+      pollers.stopAll();
+      unsubscribe.forEach((u) => u());
+      await Promise.all([...sources.values()].map((s) => s.close()));
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,24 @@
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+
+export const MAX_PAGE = 500;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** A Relay page of an in-memory list, plus its total; page sizes are bounded. */
+export function paginate<T>(args: PageArgs, items: T[]) {
+  for (const k of ['first', 'last'] as const) {
+    const n = args[k];
+    if (n !== undefined && n !== null && (n < 0 || n > MAX_PAGE)) {
+      throw new GraphQLError(`${k} must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', field: k } });
+    }
+  }
+  const first = args.first ?? (args.last === undefined || args.last === null ? 100 : undefined);
+  const page = resolveArrayConnection({ args: { ...args, first } }, items);
+  return { ...page, totalCount: items.length };
+}

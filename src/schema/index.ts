@@ -1,0 +1,22 @@
+import { builder } from './builder.js';
+import './scalars.js';
+import './enums.js';
+import './errors.js';
+import './source.js';
+import './device.js';
+import './recording.js';
+import './stream.js';
+import './snapshot.js';
+import './share.js';
+import './query.js';
+import './subscription.js';
+import './mutations/device-control.js';
+import './mutations/settings.js';
+import './mutations/pairing.js';
+import './mutations/not-yet-offered.js';
+import './entities.js';
+
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key'],
+});

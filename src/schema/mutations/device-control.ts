@@ -1,0 +1,115 @@
+import { deviceTarget, runCommand } from '../../control.js';
+import { parseChildId } from '../../ids.js';
+import { expectId } from '../../lookup.js';
+import { NotFoundError, NotSupportedError } from '../../errors.js';
+import type { Scope } from '../../config.js';
+import type { Capability, DeviceCommand } from '../../model.js';
+import type { Context } from '../../context.js';
+import { builder } from '../builder.js';
+import { PtzDirectionEnum, PtzModeEnum, SnapshotSizeEnum } from '../enums.js';
+import { MUTATION_ERRORS } from '../errors.js';
+import { devicePayload, snapshotPayload, streamPayload } from './payloads.js';
+
+const errors = { types: MUTATION_ERRORS, directResult: true } as const;
+
+/** Runs a command and answers with the device as it is afterwards. */
+async function commandDevice(ctx: Context, deviceId: string | number, command: DeviceCommand, scope: Scope, extra?: Capability) {
+  const { device } = await runCommand(ctx, String(deviceId), command, scope, extra);
+  if (!device) throw new NotFoundError('the device is gone');
+  return { device };
+}
+
+function simpleDeviceMutation(name: string, success: string, command: DeviceCommand, scope: Scope) {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: devicePayload(success),
+      errors,
+      args: { deviceId: t.arg.id({ required: true }) },
+      resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, command, scope),
+    }),
+  );
+}
+
+simpleDeviceMutation('startRecording', 'StartRecordingSuccess', { type: 'startRecording' }, 'control');
+simpleDeviceMutation('stopRecording', 'StopRecordingSuccess', { type: 'stopRecording' }, 'control');
+simpleDeviceMutation('startFirmwareUpdate', 'StartFirmwareUpdateSuccess', { type: 'startFirmwareUpdate' }, 'admin');
+simpleDeviceMutation('clearFootage', 'ClearFootageSuccess', { type: 'clearFootage' }, 'control');
+
+builder.mutationFields((t) => ({
+  renameDevice: t.field({
+    type: devicePayload('RenameDeviceSuccess'),
+    errors,
+    args: { deviceId: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'rename', name: args.name }, 'control'),
+  }),
+  setUpload: t.field({
+    type: devicePayload('SetUploadSuccess'),
+    errors,
+    args: { deviceId: t.arg.id({ required: true }), enabled: t.arg.boolean({ required: true }) },
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'setUpload', enabled: args.enabled }, 'control'),
+  }),
+  startStream: t.field({
+    type: streamPayload('StartStreamSuccess'),
+    errors,
+    description: 'with rtmpUrl: push to that RTMP server; without: start the device\'s own live stream',
+    args: { deviceId: t.arg.id({ required: true }), rtmpUrl: t.arg.string() },
+    resolve: async (_r, args, ctx) => {
+      const rtmpUrl = args.rtmpUrl ?? null;
+      const { device, result } = await runCommand(
+        ctx,
+        String(args.deviceId),
+        { type: 'startStream', rtmpUrl },
+        'control',
+        rtmpUrl ? 'RTMP_PUSH' : undefined,
+      );
+      const stream = device?.streams.find((s) => s.vendorStreamId === result.vendorStreamId);
+      if (!stream) throw new NotFoundError('the device accepted the command but reports no such stream');
+      return { stream };
+    },
+  }),
+  stopStream: t.field({
+    type: devicePayload('StopStreamSuccess'),
+    errors,
+    args: { deviceId: t.arg.id({ required: true }), streamId: t.arg.id() },
+    resolve: (_r, args, ctx) => {
+      let vendorStreamId: string | null = null;
+      if (args.streamId) {
+        const id = expectId(String(args.streamId), 'Stream');
+        const owned = parseChildId(id.vendorId);
+        const target = deviceTarget(ctx, String(args.deviceId));
+        if (!owned || id.sourceId !== target.source.id || owned.deviceVendorId !== target.vendorDeviceId) {
+          throw new NotFoundError('that stream does not belong to this device');
+        }
+        vendorStreamId = owned.ownId;
+      }
+      return commandDevice(ctx, args.deviceId, { type: 'stopStream', vendorStreamId }, 'control');
+    },
+  }),
+  captureSnapshot: t.field({
+    type: snapshotPayload('CaptureSnapshotSuccess'),
+    errors,
+    args: { deviceId: t.arg.id({ required: true }), size: t.arg({ type: SnapshotSizeEnum }) },
+    resolve: async (_r, args, ctx) => {
+      const { result } = await runCommand(ctx, String(args.deviceId), { type: 'captureSnapshot', size: args.size ?? null }, 'control');
+      if (!result.snapshot) throw new NotSupportedError('the device took no snapshot', 'SNAPSHOT_CAPTURE');
+      return { snapshot: result.snapshot };
+    },
+  }),
+  triggerEvent: t.field({
+    type: devicePayload('TriggerEventSuccess'),
+    errors,
+    args: { deviceId: t.arg.id({ required: true }), seconds: t.arg.int({ required: true }) },
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'triggerEvent', seconds: args.seconds }, 'control'),
+  }),
+  movePtz: t.field({
+    type: devicePayload('MovePtzSuccess'),
+    errors,
+    args: {
+      deviceId: t.arg.id({ required: true }),
+      direction: t.arg({ type: PtzDirectionEnum, required: true }),
+      mode: t.arg({ type: PtzModeEnum, required: true }),
+    },
+    resolve: (_r, args, ctx) =>
+      commandDevice(ctx, args.deviceId, { type: 'movePtz', direction: args.direction, mode: args.mode }, 'control'),
+  }),
+}));

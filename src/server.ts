@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { keyFromConnectionParams, type Caller } from './auth.js';
+import { createMediaHandler } from './media/route.js';
+import type { Runtime } from './runtime.js';
+import { createAvgraphYoga } from './yoga.js';
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+function metrics(runtime: Runtime): string {
+  const lines = [
+    '# HELP avgraph_upstream_calls_total Upstream calls by source and endpoint.',
+    '# TYPE avgraph_upstream_calls_total counter',
+  ];
+  for (const s of runtime.sources.values()) {
+    for (const [endpoint, n] of Object.entries(s.callCounts())) {
+      lines.push(`avgraph_upstream_calls_total{source="${s.id}",endpoint="${endpoint}"} ${n}`);
+    }
+  }
+  lines.push('# HELP avgraph_source_up 1 when the source circuit is closed.', '# TYPE avgraph_source_up gauge');
+  for (const s of runtime.sources.values()) lines.push(`avgraph_source_up{source="${s.id}"} ${s.health().circuitOpen ? 0 : 1}`);
+  return lines.join('\n') + '\n';
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** One port: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, /media, /health, /ready, /metrics. */
+export async function startServer(runtime: Runtime, port: number, host: string): Promise<RunningServer> {
+  const yoga = createAvgraphYoga(runtime);
+  const media = createMediaHandler({ signer: runtime.media, sources: runtime.sources, log: runtime.log });
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') return json(res, 200, { status: 'ok' });
+    if (path === '/ready') {
+      const sources = [...runtime.sources.values()].map((s) => ({ id: s.id, vendor: s.vendor, state: s.health().state }));
+      return json(res, 200, { status: 'ready', sources });
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      return void res.end(metrics(runtime));
+    }
+    if (path?.startsWith('/media/')) return void media(req, res);
+    if (path === '/') {
+      res.writeHead(302, { location: '/graphql' });
+      return void res.end();
+    }
+    return void yoga.handle(req, res);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const callers = new WeakMap<object, Caller>();
+  const ws = useServer(
+    {
+      onConnect: (ctx) => {
+        const caller = runtime.access.authenticate(keyFromConnectionParams(ctx.connectionParams));
+        if (!caller) {
+          ctx.extra.socket.close(4401, 'Unauthorized');
+          return false;
+        }
+        callers.set(ctx.extra.socket, caller);
+        return true;
+      },
+      execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          caller: callers.get(ctx.extra.socket),
+        });
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document: enveloped.parse(params.query),
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+    },
+    wss,
+    12_000,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      await ws.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/** Epiphan Cloud / AV Studio v2 API payloads, as the vendor documents show them. */
+
+export interface WireRtmp {
+  url: string;
+  /** actual upload speed / bitrate; below 1.0 means not enough bandwidth */
+  speed: number;
+  bitrate: number;
+  sent: { frames: number; bytes: number };
+}
+
+export interface WireAfu {
+  /** seconds of stored footage */
+  queue_duration: number;
+  /** bytes of stored footage */
+  queue_size: number;
+  speed: number;
+  /** true when uploading is enabled */
+  state: boolean;
+}
+
+export interface WireSettings {
+  resolution?: string;
+  bitrate?: number | string;
+  chunk_duration?: number | string;
+}
+
+export interface WireTelemetry {
+  settings?: WireSettings;
+  state?: { rtmp?: WireRtmp | null; afu?: WireAfu | null };
+}
+
+export interface WireDevice {
+  Id: string;
+  Name: string;
+  Model: string;
+  Status: string;
+  /** "on", "off" or "unknown" */
+  Recording: string | boolean;
+  /** UNIX seconds */
+  StateTime: number;
+  SnapshotURL: string;
+  IsUnpaired: boolean;
+  Telemetry: WireTelemetry;
+}
+
+export interface WireChunk {
+  Start: number;
+  End: number;
+  Url: string;
+}
+
+export interface WireStatusReply {
+  Status: string;
+  StatusCode: number;
+  ID?: string;
+  Message?: string;
+}
+
+/** setparam values the documents allow. */
+export const RESOLUTIONS = ['1920x1080', '1280x720', '640x360', '320x180'] as const;
+export const MAX_BITRATE_KBPS = 4000;
+export const CHUNK_DURATION_RANGE = [10, 3600] as const;
+
+export const paths = {
+  devices: '/front/api/v2/devices',
+  device: (id: string) => `/front/api/v2/devices/${encodeURIComponent(id)}`,
+  task: (id: string) => `/front/api/v2/devices/${encodeURIComponent(id)}/task`,
+  timeline: (id: string, from: number, to: number) =>
+    `/front/api/v2/devices/${encodeURIComponent(id)}/thumbnails?from=${from}&to=${to}`,
+  media: (chunkUrl: string) => `/front/api/v2/media/${chunkUrl}`,
+  snapshot: (id: string) => `/front/api/v1/devices/${encodeURIComponent(id)}/state.jpg`,
+  me: '/front/api/v2/users/me',
+};

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import type { SourceConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import type { Vendor } from '../model.js';
+import { EpiphanSource } from './epiphan/client.js';
+import { EpiphanSimulator } from './epiphan/simulator.js';
+import type { Source } from './source.js';
+
+/** A simulator started for demo mode, with the source config that points at it. */
+export interface DemoSource {
+  config: SourceConfig;
+  close(): Promise<void>;
+}
+
+interface VendorEntry {
+  createSource(config: SourceConfig): Source;
+  /** Starts this vendor's simulator on loopback and returns a source config for it. */
+  startDemo(): Promise<DemoSource>;
+}
+
+function epiphanEntry(vendor: 'EPIPHAN_CLOUD' | 'AV_STUDIO', demoId: string): VendorEntry {
+  return {
+    createSource(config) {
+      if (config.vendor !== vendor) throw new Error(`registry: ${config.vendor} given to ${vendor}`);
+      return new EpiphanSource({ config });
+    },
+    async startDemo() {
+      const token = randomBytes(16).toString('hex');
+      const sim = new EpiphanSimulator({ flavor: vendor, token, fleetSize: 8, timeScale: 1 });
+      const baseUrl = await sim.listen(0);
+      return { config: { id: demoId, vendor, baseUrl, token, pollIntervalMs: 2_000 }, close: () => sim.close() };
+    },
+  };
+}
+
+/** The one place a vendor is plugged in. */
+const registry: Partial<Record<Vendor, VendorEntry>> = {
+  EPIPHAN_CLOUD: epiphanEntry('EPIPHAN_CLOUD', 'cloud'),
+  AV_STUDIO: epiphanEntry('AV_STUDIO', 'studio'),
+};
+
+export function supportedVendors(): Vendor[] {
+  return Object.keys(registry) as Vendor[];
+}
+
+export function createSource(config: SourceConfig): Source {
+  const entry = registry[config.vendor];
+  if (!entry) throw new ConfigError(`config: sources[id=${config.id}].vendor: ${config.vendor} is not supported by this avgraph build yet`);
+  return entry.createSource(config);
+}
+
+/** Demo mode: every vendor simulator that exists, each with a source pointing at it. */
+export async function startDemoSources(): Promise<DemoSource[]> {
+  return Promise.all(Object.values(registry).map((e) => e.startDemo()));
+}

@@ -1,0 +1,27 @@
+import type { Device } from '../model.js';
+
+/** Device fields a subscriber can see change; vendorData is the raw payload and not compared. */
+const COMPARED: (keyof Device)[] = [
+  'name',
+  'model',
+  'connection',
+  'isRecording',
+  'isStreaming',
+  'lastSeenAt',
+  'capabilities',
+  'firmware',
+  'settings',
+  'signal',
+  'storage',
+  'streams',
+  'latestSnapshot',
+];
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Names of the Device fields whose value differs between two reads of one device. */
+export function changedFields(before: Device, after: Device): string[] {
+  return COMPARED.filter((k) => !same(before[k], after[k]));
+}

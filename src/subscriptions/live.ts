@@ -1,0 +1,32 @@
+import { Repeater } from 'graphql-yoga';
+import type { PubSub, Topics } from './pubsub.js';
+
+/**
+ * A subscription's event stream: joins the pollers it needs while it runs, maps and filters the topic's
+ * events, and leaves the pollers the moment the client goes away (Repeater ends at once on return()).
+ */
+export function live<K extends keyof Topics, T>(
+  pubsub: PubSub,
+  topic: K,
+  acquire: () => () => void,
+  select: (event: Topics[K][0]) => T | null | Promise<T | null>,
+): AsyncIterable<T> {
+  return new Repeater<T>(async (push, stop) => {
+    const release = acquire();
+    // Every topic here is unkeyed ([payload]); TypeScript cannot see that through the generic K.
+    const subscribe = pubsub.subscribe as (t: K) => AsyncIterable<Topics[K][0]>;
+    const events = subscribe(topic)[Symbol.asyncIterator]();
+    const stopped = stop.then(() => ({ done: true as const, value: undefined }));
+    try {
+      for (;;) {
+        const next = await Promise.race([events.next(), stopped]);
+        if (next.done) break;
+        const out = await select(next.value);
+        if (out !== null) await push(out);
+      }
+    } finally {
+      release();
+      await events.return?.();
+    }
+  });
+}

@@ -1,0 +1,182 @@
+import type { Logger } from '../log.js';
+import type { Device } from '../model.js';
+import type { Source } from '../sources/source.js';
+import { changedFields } from './diff.js';
+import type { PubSub } from './pubsub.js';
+
+export interface PollerOptions {
+  /** Upper bound of the failure backoff. */
+  maxBackoffMs?: number;
+  /** How soon after a kick (a mutation) the source is read again. */
+  kickDelayMs?: number;
+  /** Share of the interval added or removed at random, so pollers of many sources spread out. */
+  jitter?: number;
+}
+
+/**
+ * One poller per source, never per subscriber: it reads the fleet while anyone listens, diffs it against
+ * the last read and publishes deviceChanged events. Overlapping polls coalesce into one.
+ */
+export class SourcePoller {
+  private refs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
+  private last = new Map<string, Device>();
+  private baseline = false;
+  /** Polls made since start; tests and benchmarks read it. */
+  polls = 0;
+
+  constructor(
+    private readonly source: Source,
+    private readonly pubsub: PubSub,
+    private readonly log: Logger,
+    private readonly opts: Required<PollerOptions>,
+  ) {}
+
+  get active(): boolean {
+    return this.refs > 0;
+  }
+
+  acquire(): () => void {
+    this.refs += 1;
+    if (this.refs === 1) this.schedule(0);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.refs -= 1;
+      if (this.refs === 0) this.stop();
+    };
+  }
+
+  /** Something changed upstream because of us: re-read soon so subscribers see it. */
+  kick(): void {
+    if (!this.active) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(this.opts.kickDelayMs);
+  }
+
+  shutdown(): void {
+    this.refs = 0;
+    this.stop();
+  }
+
+  private stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.baseline = false;
+    this.last.clear();
+    this.failures = 0;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer.unref?.();
+  }
+
+  private nextDelay(): number {
+    const base = this.source.pollIntervalMs;
+    if (this.failures > 0) return Math.min(this.opts.maxBackoffMs, base * 2 ** this.failures);
+    const j = this.opts.jitter;
+    return base * (1 - j + Math.random() * 2 * j);
+  }
+
+  private async poll(): Promise<void> {
+    this.timer = null;
+    if (!this.active) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.readOnce();
+    await this.running;
+    this.running = null;
+    if (!this.active) return;
+    if (this.again) {
+      this.again = false;
+      this.schedule(this.opts.kickDelayMs);
+    } else this.schedule(this.nextDelay());
+  }
+
+  private async readOnce(): Promise<void> {
+    this.polls += 1;
+    let devices: Device[];
+    try {
+      devices = await this.source.listDevices();
+      this.failures = 0;
+    } catch (e) {
+      this.failures += 1;
+      this.log.warn({ source: this.source.id, failures: this.failures, err: (e as Error).message }, 'poll failed');
+      return;
+    }
+    if (!this.active) return;
+    const now = new Date();
+    const next = new Map(devices.map((d) => [d.vendorDeviceId, d]));
+    if (this.baseline) {
+      for (const [id, device] of next) {
+        const before = this.last.get(id);
+        const fields = before ? changedFields(before, device) : ['connection'];
+        if (!fields.length) continue;
+        this.pubsub.publish('deviceChanged', { device, changedFields: fields, at: now });
+        if (before) this.publishDerived(before, device, fields);
+      }
+    }
+    this.last = next;
+    this.baseline = true;
+  }
+
+  /** Stream and snapshot events follow from the device diff: no extra upstream call. */
+  private publishDerived(before: Device, after: Device, fields: string[]): void {
+    if (fields.includes('streams')) {
+      const old = new Map(before.streams.map((s) => [s.vendorStreamId, s]));
+      for (const s of after.streams) {
+        if (JSON.stringify(old.get(s.vendorStreamId)) !== JSON.stringify(s)) this.pubsub.publish('streamChanged', s);
+        old.delete(s.vendorStreamId);
+      }
+      // A stream that disappeared has stopped.
+      for (const s of old.values()) this.pubsub.publish('streamChanged', { ...s, state: 'IDLE', health: null });
+    }
+    const snap = after.latestSnapshot;
+    if (fields.includes('latestSnapshot') && snap && snap.takenAt?.getTime() !== before.latestSnapshot?.takenAt?.getTime()) {
+      this.pubsub.publish('snapshotAdded', snap);
+    }
+  }
+}
+
+/** The pollers of every source, ref-counted by subscriptions. */
+export class PollerSet {
+  private readonly pollers = new Map<string, SourcePoller>();
+
+  constructor(sources: Iterable<Source>, pubsub: PubSub, log: Logger, opts: PollerOptions = {}) {
+    const full: Required<PollerOptions> = { maxBackoffMs: 60_000, kickDelayMs: 100, jitter: 0.1, ...opts };
+    for (const s of sources) this.pollers.set(s.id, new SourcePoller(s, pubsub, log, full));
+  }
+
+  get(sourceId: string): SourcePoller | undefined {
+    return this.pollers.get(sourceId);
+  }
+
+  /** Starts (or joins) the pollers of these sources; the returned function leaves them. */
+  acquire(sourceIds: Iterable<string>): () => void {
+    const releases = [...sourceIds].flatMap((id) => {
+      const p = this.pollers.get(id);
+      return p ? [p.acquire()] : [];
+    });
+    return () => releases.forEach((r) => r());
+  }
+
+  kick(sourceId: string): void {
+    this.pollers.get(sourceId)?.kick();
+  }
+
+  /** Shutdown: every poller stops, whoever still holds it. */
+  stopAll(): void {
+    for (const p of this.pollers.values()) p.shutdown();
+  }
+}

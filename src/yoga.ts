@@ -1,0 +1,108 @@
+import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
+import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { keyFromHeaders, type Caller } from './auth.js';
+import { createContext, hasScope, type Context } from './context.js';
+import { AvgraphError, UpstreamError, ValidationError } from './errors.js';
+import type { Runtime } from './runtime.js';
+import { schema } from './schema/index.js';
+
+/** Opens in GraphiQL: the fleet with what a dashboard shows first. */
+export const EXAMPLE_OPERATION = `# Every device of every source, with what a dashboard shows first.
+# Try a mutation next: copy a device id into
+#   mutation { startRecording(deviceId: "...") { __typename ... on StartRecordingSuccess { device { name isRecording } } ... on Error { message } } }
+query Fleet {
+  sources { name vendor health { state circuitOpen latencyMs } }
+  devices(first: 20) {
+    totalCount
+    edges {
+      node {
+        id name vendor model connection isRecording isStreaming
+        settings { resolution videoBitrateKbps }
+        storage { kind queuedSeconds uploadEnabled }
+        streams { protocol state url health { throughputRatio } }
+        latestSnapshot { url }
+      }
+    }
+  }
+}
+`;
+
+export interface ServerContext {
+  /** Set for graphql-ws connections, which authenticate once in connectionParams. */
+  caller?: Caller;
+}
+
+function unauthorized(): GraphQLError {
+  return new GraphQLError('missing or unknown API key (send Authorization: Bearer <key> or x-api-key)', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+/** Queries need the read scope; mutations check their own scope and answer PermissionDeniedError. */
+function useReadScope(): Plugin<Context> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const op = getOperationAST(args.document, args.operationName);
+      if (op?.operation === 'query' && !hasScope(args.contextValue, 'read')) {
+        setResultAndStopExecution({ errors: [new GraphQLError('this API key lacks the "read" scope', { extensions: { code: 'FORBIDDEN' } })] });
+      }
+    },
+  };
+}
+
+/** Appends the errors of sources that failed while others answered (partial results). */
+function usePartialErrors(): Plugin<Context> {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          const extra = args.contextValue.partialErrors;
+          if (!extra?.length || isAsyncIterable(result)) return;
+          const r = result as ExecutionResult;
+          setResult({ ...r, errors: [...(r.errors ?? []), ...extra] });
+        },
+      };
+    },
+  };
+}
+
+/** Our typed errors reach clients with their message (secret-free by construction) and a code; others are masked. */
+function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof UpstreamError) {
+    return new GraphQLError(original.message, {
+      extensions: { code: 'UPSTREAM_ERROR', vendor: original.vendor, source: original.sourceId, upstreamCode: original.code, retryable: original.retryable },
+    });
+  }
+  if (original instanceof ValidationError) {
+    return new GraphQLError(original.message, { extensions: { code: 'BAD_USER_INPUT', field: original.field } });
+  }
+  if (original instanceof AvgraphError) return new GraphQLError(original.message, { extensions: { code: original.name } });
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  if (original instanceof GraphQLError) return original;
+  return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+export function createAvgraphYoga(runtime: Runtime) {
+  return createYoga<ServerContext & YogaInitialContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'avgraph', defaultQuery: EXAMPLE_OPERATION },
+    logging: {
+      debug: (...a) => runtime.log.debug(a.map(String).join(' ')),
+      info: (...a) => runtime.log.info(a.map(String).join(' ')),
+      warn: (...a) => runtime.log.warn(a.map(String).join(' ')),
+      error: (...a) => runtime.log.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
+    },
+    maskedErrors: { maskError },
+    context: ({ request, caller }) => {
+      const who = caller ?? runtime.access.authenticate(keyFromHeaders((n) => request.headers.get(n)));
+      if (!who) throw unauthorized();
+      return createContext(runtime, who);
+    },
+    plugins: [useReadScope(), usePartialErrors()],
+  });
+}
+
+export type AvgraphYoga = ReturnType<typeof createAvgraphYoga>;
