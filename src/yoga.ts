@@ -1,5 +1,5 @@
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
-import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { createGraphQLError, createYoga, isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { keyFromHeaders, type Caller } from './auth.js';
 import { createContext, hasScope, type Context } from './context.js';
 import { AvgraphError, UpstreamError, ValidationError } from './errors.js';
@@ -68,19 +68,22 @@ function usePartialErrors(): Plugin<Context> {
 
 /** Our typed errors reach clients with their message (secret-free by construction) and a code; others are masked. */
 function maskError(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const located = error instanceof GraphQLError ? error : null;
+  const original = located ? located.originalError : error;
+  const keep = (msg: string, extensions: Record<string, unknown>) =>
+    createGraphQLError(msg, { nodes: located?.nodes, path: located?.path, extensions });
   if (original instanceof UpstreamError) {
-    return new GraphQLError(original.message, {
-      extensions: { code: 'UPSTREAM_ERROR', vendor: original.vendor, source: original.sourceId, upstreamCode: original.code, retryable: original.retryable },
+    return keep(original.message, {
+      code: 'UPSTREAM_ERROR',
+      vendor: original.vendor,
+      source: original.sourceId,
+      upstreamCode: original.code,
+      retryable: original.retryable,
     });
   }
-  if (original instanceof ValidationError) {
-    return new GraphQLError(original.message, { extensions: { code: 'BAD_USER_INPUT', field: original.field } });
-  }
-  if (original instanceof AvgraphError) return new GraphQLError(original.message, { extensions: { code: original.name } });
-  if (error instanceof GraphQLError && !error.originalError) return error;
-  if (original instanceof GraphQLError) return original;
-  return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  if (original instanceof ValidationError) return keep(original.message, { code: 'BAD_USER_INPUT', field: original.field });
+  if (original instanceof AvgraphError) return keep(original.message, { code: original.name });
+  return yogaMaskError(error, message);
 }
 
 export function createAvgraphYoga(runtime: Runtime) {

@@ -124,7 +124,7 @@ export class HttpClient {
 
   /** A JSON reply, size-limited; malformed JSON is an UpstreamError. */
   async json<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
-    const res = await this.send(req, async (body) => {
+    const res = await this.send(req, 'reply', async (body) => {
       const text = await this.readLimited(body, req.endpoint);
       if (text.length === 0) return undefined;
       try {
@@ -138,7 +138,7 @@ export class HttpClient {
 
   /** A streamed reply (media). The caller must consume or destroy the body. */
   async stream(req: UpstreamRequest): Promise<UpstreamResponse<Readable>> {
-    return this.send(req, async (body) => body);
+    return this.send(req, 'headers', async (body) => body);
   }
 
   async close(): Promise<void> {
@@ -161,7 +161,15 @@ export class HttpClient {
     return p;
   }
 
-  private async send<T>(req: UpstreamRequest, read: (body: Readable) => Promise<T>): Promise<UpstreamResponse<T>> {
+  /**
+   * `deadline` says what must arrive within timeoutMs: the whole reply (JSON), or the headers (media, whose
+   * body may stream for long; undici's bodyTimeout still ends a stalled one).
+   */
+  private async send<T>(
+    req: UpstreamRequest,
+    deadline: 'reply' | 'headers',
+    read: (body: Readable) => Promise<T>,
+  ): Promise<UpstreamResponse<T>> {
     const retryable = req.retry ?? req.method === 'GET';
     const maxAttempts = retryable ? this.opts.maxRetries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
@@ -171,7 +179,7 @@ export class HttpClient {
           retryable: true,
         });
       }
-      const outcome = await this.attempt(req, read);
+      const outcome = await this.attempt(req, deadline, read);
       if (outcome.ok) return outcome.response;
       const { error, retryAfterMs } = outcome;
       const canRetry = attempt < maxAttempts && error.retryable && retryAfterMs !== Infinity;
@@ -183,20 +191,26 @@ export class HttpClient {
 
   private async attempt<T>(
     req: UpstreamRequest,
+    deadline: 'reply' | 'headers',
     read: (body: Readable) => Promise<T>,
   ): Promise<{ ok: true; response: UpstreamResponse<T> } | { ok: false; error: UpstreamError; retryAfterMs: number | null }> {
     const url = new URL(req.url);
     this.counters.set(req.endpoint, (this.counters.get(req.endpoint) ?? 0) + 1);
     const started = performance.now();
     let status = 0;
+    // undici's own timers are coarse (about a second); this one is exact.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.opts.timeoutMs);
     try {
       const res = await this.pool(url.origin).request({
+        signal: abort.signal,
         method: req.method,
         path: url.pathname + url.search,
         headers: { 'user-agent': 'avgraph', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
         body: req.body,
       });
       status = res.statusCode;
+      if (deadline === 'headers') clearTimeout(timer);
       const accepted = (status >= 200 && status < 300) || (req.acceptStatus ?? []).includes(status);
       if (!accepted) {
         const retryAfter = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : null;
@@ -215,9 +229,11 @@ export class HttpClient {
       this.recordSuccess(performance.now() - started);
       return { ok: true, response: { status, headers: res.headers, body } };
     } catch (e) {
-      const error = e instanceof UpstreamError ? e : this.networkError(req.endpoint, e);
+      const error = e instanceof UpstreamError ? e : this.networkError(req.endpoint, abort.signal.aborted ? 'timeout' : e);
       this.recordFailure(error);
       return { ok: false, error, retryAfterMs: null };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -237,6 +253,7 @@ export class HttpClient {
 
   private networkError(endpoint: string, e: unknown): UpstreamError {
     const timeout =
+      e === 'timeout' ||
       e instanceof undiciErrors.HeadersTimeoutError ||
       e instanceof undiciErrors.BodyTimeoutError ||
       e instanceof undiciErrors.ConnectTimeoutError;

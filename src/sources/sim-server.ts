@@ -10,6 +10,8 @@ export interface SimFaults {
   /** The next N vendor requests fail with `errorStatus`, whatever errorRate says. */
   failNext: number;
   errorStatus: number;
+  /** Only requests of this method fail (e.g. "POST": reads work, commands fail). */
+  failMethod: string | null;
   /** Retry-After seconds sent with 429/503 errors. */
   retryAfterSeconds: number | null;
   /** The next N JSON replies are cut in half. */
@@ -24,6 +26,7 @@ const NO_FAULTS: SimFaults = {
   errorRate: 0,
   failNext: 0,
   errorStatus: 500,
+  failMethod: null,
   retryAfterSeconds: null,
   malformedNext: 0,
   hugeNext: 0,
@@ -111,7 +114,8 @@ export class SimServer {
       const route = this.routeName(simReq);
       this.counters.set(route, (this.counters.get(route) ?? 0) + 1);
       if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
-      if (this.faults.failNext > 0 || (this.faults.errorRate > 0 && Math.random() < this.faults.errorRate)) {
+      const eligible = !this.faults.failMethod || this.faults.failMethod === simReq.method;
+      if (eligible && (this.faults.failNext > 0 || (this.faults.errorRate > 0 && Math.random() < this.faults.errorRate))) {
         if (this.faults.failNext > 0) this.faults.failNext -= 1;
         const headers: Record<string, string> =
           this.faults.retryAfterSeconds !== null ? { 'retry-after': String(this.faults.retryAfterSeconds) } : {};

@@ -1,0 +1,175 @@
+import { Writable } from 'node:stream';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { parseConfig, type AvgraphConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { EpiphanSource } from '../../src/sources/epiphan/client.js';
+import { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
+import { start, type Running } from '../../src/start.js';
+
+export const CLOUD_TOKEN = 'cloud-token-7f3a9c1e5b2d4068';
+export const STUDIO_TOKEN = 'studio-token-e4c1b8a2d9f07356';
+export const MEDIA_SECRET = 'media-secret-0123456789abcdef';
+export const KEYS = {
+  admin: 'key-admin-5d8e2f1a9b3c7064',
+  control: 'key-control-8a1f6c3e2b9d0457',
+  reader: 'key-reader-3c9b7e1d5a2f8046',
+};
+
+export interface StackOptions {
+  fleetSize?: number;
+  timeScale?: number;
+  timeoutMs?: number;
+  pollIntervalMs?: number;
+  /** Leave API keys out: open access (as in demo mode). */
+  open?: boolean;
+}
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+/**
+ * avgraph on port 0 with an Epiphan Cloud and an AV Studio simulator behind it, all over real HTTP. Every
+ * response body and log line is kept, and close() fails the suite if any carries a configured secret.
+ */
+export class Stack {
+  readonly logLines: string[] = [];
+  readonly bodies: string[] = [];
+  cloud!: EpiphanSimulator;
+  studio!: EpiphanSimulator;
+  app!: Running;
+  config!: AvgraphConfig;
+  private readonly clients: Client[] = [];
+
+  constructor(private readonly opts: StackOptions = {}) {}
+
+  get url(): string {
+    return this.app.url;
+  }
+
+  get secrets(): string[] {
+    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, ...Object.values(KEYS)];
+  }
+
+  async start(): Promise<this> {
+    const fleetSize = this.opts.fleetSize ?? 8;
+    const timeScale = this.opts.timeScale ?? 1;
+    this.cloud = new EpiphanSimulator({ flavor: 'EPIPHAN_CLOUD', token: CLOUD_TOKEN, fleetSize, timeScale });
+    this.studio = new EpiphanSimulator({ flavor: 'AV_STUDIO', token: STUDIO_TOKEN, fleetSize, timeScale });
+    const [cloudUrl, studioUrl] = await Promise.all([this.cloud.listen(0), this.studio.listen(0)]);
+    const tuning = { timeoutMs: this.opts.timeoutMs ?? 2_000, pollIntervalMs: this.opts.pollIntervalMs ?? 500 };
+    this.config = parseConfig(
+      {
+        port: 0,
+        mediaSecret: MEDIA_SECRET,
+        apiKeys: this.opts.open
+          ? []
+          : [
+              { name: 'ops', key: KEYS.admin, scopes: ['read', 'control', 'admin'] },
+              { name: 'wall', key: KEYS.control, scopes: ['read', 'control'] },
+              { name: 'tv', key: KEYS.reader, scopes: ['read'] },
+            ],
+        allowAnonymous: this.opts.open ?? false,
+        sources: [
+          { id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl: cloudUrl, token: CLOUD_TOKEN, ...tuning },
+          { id: 'studio', vendor: 'AV_STUDIO', baseUrl: studioUrl, token: STUDIO_TOKEN, ...tuning },
+        ],
+      },
+      {},
+    );
+    const lines = this.logLines;
+    const destination = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const secrets = this.secrets;
+    const http = { retryBaseMs: 5, breakerCooldownMs: 400 };
+    this.app = await start({
+      config: this.config,
+      host: '127.0.0.1',
+      port: 0,
+      log: createLogger({ secrets: () => secrets, level: 'debug', destination }),
+      pollers: { kickDelayMs: 20, jitter: 0 },
+      sources: this.config.sources.map((c) => new EpiphanSource({ config: c as never, http })),
+    });
+    return this;
+  }
+
+  /** A GraphQL request over HTTP; `key` null sends none. */
+  async gql<T = any>(query: string, variables: Record<string, unknown> = {}, key: string | null = KEYS.admin): Promise<GqlResult<T>> {
+    const res = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    this.bodies.push(text);
+    return { status: res.status, ...(JSON.parse(text) as object) };
+  }
+
+  /** A raw GET whose body is kept for the secret check. */
+  async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Headers }> {
+    const res = await fetch(path.startsWith('http') ? path : `${this.url}${path}`, { headers });
+    const body = Buffer.from(await res.arrayBuffer());
+    this.bodies.push(body.toString('latin1'));
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  wsClient(key: string | null = KEYS.admin): Client {
+    const client = createClient({
+      url: this.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: key ? { Authorization: `Bearer ${key}` } : {},
+      retryAttempts: 0,
+      lazy: true,
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Ids of the devices of one source, as GraphQL ids. */
+  async deviceIds(sourceId: string): Promise<{ id: string; name: string; vendorDeviceId: string; connection: string }[]> {
+    const r = await this.gql(
+      `query($s:[ID!]){ devices(filter:{sourceIds:$s}, first: 500) { edges { node { id name vendorDeviceId connection } } } }`,
+      { s: [sourceId] },
+    );
+    return r.data.devices.edges.map((e: any) => e.node);
+  }
+
+  /** Every response body and log line so far, checked for configured secrets. */
+  assertNoSecrets(): void {
+    const leaks: string[] = [];
+    for (const text of [...this.bodies, ...this.logLines]) {
+      for (const s of this.secrets) if (text.includes(s)) leaks.push(`${s.slice(0, 6)}… in ${text.slice(0, 120)}`);
+    }
+    if (leaks.length) throw new Error(`secrets leaked:\n${leaks.join('\n')}`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.dispose()));
+    await this.app?.close();
+    await Promise.all([this.cloud?.close(), this.studio?.close()]);
+    this.assertNoSecrets();
+  }
+}
+
+/** Waits for a condition, polling quickly; fails with `what` after `ms`. */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 3000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Counts of simulator requests by route. */
+export function simCounts(sim: EpiphanSimulator): Record<string, number> {
+  return sim.server.requestCounts();
+}
