@@ -14,6 +14,8 @@ export const KEYS = {
   admin: 'key-admin-5d8e2f1a9b3c7064',
   control: 'key-control-8a1f6c3e2b9d0457',
   reader: 'key-reader-3c9b7e1d5a2f8046',
+  /** control without read */
+  actuator: 'key-actuator-6e2d9c4b1a8f7035',
 };
 
 export interface StackOptions {
@@ -71,6 +73,7 @@ export class Stack {
               { name: 'ops', key: KEYS.admin, scopes: ['read', 'control', 'admin'] },
               { name: 'wall', key: KEYS.control, scopes: ['read', 'control'] },
               { name: 'tv', key: KEYS.reader, scopes: ['read'] },
+              { name: 'relay', key: KEYS.actuator, scopes: ['control'] },
             ],
         allowAnonymous: this.opts.open ?? false,
         sources: [
