@@ -5,7 +5,7 @@ import { createRuntime, type Runtime } from './runtime.js';
 import { startDemoSources, type DemoSource } from './sources/registry.js';
 import type { Source } from './sources/source.js';
 import type { PollerOptions } from './subscriptions/poller.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 export interface StartOptions {
   /** Parsed config; absent means demo mode: every simulator, sources pointing at them. */
@@ -46,38 +46,29 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
   const log = opts.log ?? createLogger({ secrets: () => secrets });
   const port = opts.port ?? cfg.port;
   const host = opts.host ?? cfg.host;
-  const server = { current: null as Awaited<ReturnType<typeof startServer>> | null };
-  // publicUrl is known only after listening when the port is 0; the signer reads it lazily through runtime.
-  let publicUrl = cfg.publicUrl ?? '';
-  const runtime = createRuntime({
-    config: cfg,
-    log,
-    publicUrl: '',
-    demo,
-    pollers: opts.pollers,
-    sources: opts.sources,
-  });
+  // With port 0 the public URL is known only once listening; media URLs read it through the runtime.
+  const runtime = createRuntime({ config: cfg, log, publicUrl: '', demo, pollers: opts.pollers, sources: opts.sources });
+  let server: RunningServer;
   try {
-    server.current = await startServer(runtime, port, host);
+    server = await startServer(runtime, port, host);
   } catch (e) {
     await runtime.close();
     await Promise.all(demos.map((d) => d.close()));
     throw new ConfigError(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
   }
-  const actualPort = server.current.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  publicUrl = publicUrl || `http://${shownHost}:${actualPort}`;
+  const publicUrl = cfg.publicUrl ?? `http://${shownHost}:${server.port}`;
   runtime.setPublicUrl(publicUrl);
 
   let closed: Promise<void> | null = null;
   return {
     url: publicUrl,
-    port: actualPort,
+    port: server.port,
     runtime,
     demo,
     close() {
       closed ??= (async () => {
-        await server.current?.close();
+        await server.close();
         await runtime.close();
         await Promise.all(demos.map((d) => d.close()));
       })();

@@ -1,9 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { hasScope, type Context } from '../context.js';
 import { matchesFilter, sourcesFor, type DeviceFilter } from '../filter.js';
-import { loadDevice } from '../context.js';
-import type { Device } from '../model.js';
-import type { DeviceChangedEvent } from '../subscriptions/pubsub.js';
+import type { DeviceChangedEvent, Topics } from '../subscriptions/pubsub.js';
 import { live } from '../subscriptions/live.js';
 import { builder } from './builder.js';
 import { DeviceFilterInput, toDeviceFilter } from './inputs.js';
@@ -27,13 +25,17 @@ function acquirer(ctx: Context, filter: DeviceFilter | null) {
   return () => ctx.runtime.pollers.acquire(ids);
 }
 
-/** Device-owned events are filtered on their device, read from the event's own fresh poll when possible. */
-async function ownerMatches(ctx: Context, filter: DeviceFilter | null, sourceId: string, vendorDeviceId: string): Promise<boolean> {
-  if (!filter) return true;
-  if (!sourcesFor(ctx.runtime.sources.values(), filter).some((s) => s.id === sourceId)) return false;
-  ctx.loaders.fleet.clear(sourceId);
-  const device: Device | null = await loadDevice(ctx, sourceId, vendorDeviceId).catch(() => null);
-  return device ? matchesFilter(device, filter) : false;
+/** Events about something a device owns (stream, snapshot, recording), filtered on that device. */
+function ownedEvents<K extends 'streamChanged' | 'snapshotAdded' | 'recordingAdded'>(
+  ctx: Context,
+  topic: K,
+  input: Parameters<typeof toDeviceFilter>[1],
+): AsyncIterable<Topics[K][0]['item']> {
+  requireRead(ctx);
+  const filter = toDeviceFilter(ctx, input);
+  return live(ctx.runtime.pubsub, topic, acquirer(ctx, filter), (e: Topics[K][0]) =>
+    matchesFilter(e.device, filter) ? e.item : null,
+  );
 }
 
 builder.subscriptionFields((t) => ({
@@ -50,38 +52,20 @@ builder.subscriptionFields((t) => ({
   streamChanged: t.field({
     type: StreamRef,
     args: { filter: t.arg({ type: DeviceFilterInput }) },
-    subscribe: (_r, args, ctx) => {
-      requireRead(ctx);
-      const filter = toDeviceFilter(ctx, args.filter);
-      return live(ctx.runtime.pubsub, 'streamChanged', acquirer(ctx, filter), async (s) =>
-        (await ownerMatches(ctx, filter, s.sourceId, s.deviceVendorId)) ? s : null,
-      );
-    },
+    subscribe: (_r, args, ctx) => ownedEvents(ctx, 'streamChanged', args.filter),
     resolve: (s) => s,
   }),
   snapshotAdded: t.field({
     type: SnapshotRef,
     args: { filter: t.arg({ type: DeviceFilterInput }) },
-    subscribe: (_r, args, ctx) => {
-      requireRead(ctx);
-      const filter = toDeviceFilter(ctx, args.filter);
-      return live(ctx.runtime.pubsub, 'snapshotAdded', acquirer(ctx, filter), async (s) =>
-        (await ownerMatches(ctx, filter, s.sourceId, s.deviceVendorId)) ? s : null,
-      );
-    },
+    subscribe: (_r, args, ctx) => ownedEvents(ctx, 'snapshotAdded', args.filter),
     resolve: (s) => s,
   }),
   recordingAdded: t.field({
     type: RecordingRef,
     description: 'new recordings; delivered for sources whose poller reports them',
     args: { filter: t.arg({ type: DeviceFilterInput }) },
-    subscribe: (_r, args, ctx) => {
-      requireRead(ctx);
-      const filter = toDeviceFilter(ctx, args.filter);
-      return live(ctx.runtime.pubsub, 'recordingAdded', acquirer(ctx, filter), async (r) =>
-        (await ownerMatches(ctx, filter, r.sourceId, r.deviceVendorId)) ? r : null,
-      );
-    },
+    subscribe: (_r, args, ctx) => ownedEvents(ctx, 'recordingAdded', args.filter),
     resolve: (r) => r,
   }),
   sourceHealthChanged: t.field({

@@ -136,15 +136,15 @@ export class SourcePoller {
     if (fields.includes('streams')) {
       const old = new Map(before.streams.map((s) => [s.vendorStreamId, s]));
       for (const s of after.streams) {
-        if (JSON.stringify(old.get(s.vendorStreamId)) !== JSON.stringify(s)) this.pubsub.publish('streamChanged', s);
+        if (JSON.stringify(old.get(s.vendorStreamId)) !== JSON.stringify(s)) this.pubsub.publish('streamChanged', { item: s, device: after });
         old.delete(s.vendorStreamId);
       }
       // A stream that disappeared has stopped.
-      for (const s of old.values()) this.pubsub.publish('streamChanged', { ...s, state: 'IDLE', health: null });
+      for (const s of old.values()) this.pubsub.publish('streamChanged', { item: { ...s, state: 'IDLE', health: null }, device: after });
     }
     const snap = after.latestSnapshot;
     if (fields.includes('latestSnapshot') && snap && snap.takenAt?.getTime() !== before.latestSnapshot?.takenAt?.getTime()) {
-      this.pubsub.publish('snapshotAdded', snap);
+      this.pubsub.publish('snapshotAdded', { item: snap, device: after });
     }
   }
 }

@@ -12,13 +12,19 @@ export interface SourceHealthEvent {
   health: SourceHealth;
 }
 
+/** An event about something a device owns, with the device as it was polled, so filters need no I/O. */
+export interface Owned<T> {
+  item: T;
+  device: Device;
+}
+
 /** Typed topics. In-process now; the live-subscriptions work swaps in a Redis event target here. */
 export type Topics = {
   deviceChanged: [DeviceChangedEvent];
   sourceHealthChanged: [SourceHealthEvent];
-  streamChanged: [Stream];
-  snapshotAdded: [Snapshot];
-  recordingAdded: [Recording];
+  streamChanged: [Owned<Stream>];
+  snapshotAdded: [Owned<Snapshot>];
+  recordingAdded: [Owned<Recording>];
 };
 
 export function createTopics() {

@@ -140,4 +140,14 @@ describe('fleet queries', () => {
     expect(reader.data.devices.edges[0].node.vendorData).toBeNull();
     expect(reader.errors?.[0]?.message).toMatch(/admin/);
   });
+
+  it('never lets a configured secret into a response body or log line', async () => {
+    await stack.gql(`{ devices(first:500) { edges { node { id vendorData latestSnapshot { url } streams { url } } } } sources { health { lastError } } }`);
+    stack.studio.server.setFaults({ errorRate: 1, errorStatus: 500 });
+    await stack.gql(`{ devices { totalCount } }`);
+    stack.studio.server.resetFaults();
+    expect(stack.bodies.length).toBeGreaterThan(5);
+    expect(stack.logLines.length).toBeGreaterThan(5);
+    stack.assertNoSecrets();
+  });
 });

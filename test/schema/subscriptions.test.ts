@@ -100,6 +100,18 @@ describe('subscriptions', () => {
     await sub.stop();
   });
 
+  it('reports a new device state image as snapshotAdded, filtered on its device without extra reads', async () => {
+    const dev = studio[3]!;
+    const sub = collect(stack, `subscription { snapshotAdded(filter:{ vendors:[AV_STUDIO] }) { id url takenAt device { id } } }`);
+    await eventually(() => listGets(stack, 'studio') > 0, 3000, 'the poller');
+    await new Promise((r) => setTimeout(r, 400));
+    await stack.gql(START, { id: dev.id });
+    const ev = await eventually(() => sub.events.find((e) => e.data.snapshotAdded.device.id === dev.id), 2000, 'snapshotAdded');
+    expect(ev.data.snapshotAdded.url).toMatch(new RegExp(`^${stack.url}/media/studio/`));
+    await sub.stop();
+    await stack.gql(STOP, { id: dev.id });
+  });
+
   it('polls each source once per interval however many subscribers, and only while someone listens', async () => {
     // let earlier subscriptions' pollers wind down
     await new Promise((r) => setTimeout(r, 100));

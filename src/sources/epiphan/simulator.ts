@@ -58,7 +58,6 @@ export class EpiphanSimulator {
   private readonly timeScale: number;
   private readonly devices = new Map<string, SimDevice>();
   private readonly pairingCodes: Set<string>;
-  private readonly started = Date.now() / 1000;
 
   constructor(options: EpiphanSimOptions) {
     this.flavor = options.flavor;
