@@ -30,7 +30,15 @@ const magewellSource = z.strictObject({
   id: sourceId,
   vendor: z.literal('MAGEWELL'),
   devices: z
-    .array(z.strictObject({ baseUrl: httpUrl, username: z.string().min(1), password: z.string() }))
+    .array(
+      z.strictObject({
+        baseUrl: httpUrl,
+        username: z.string().min(1),
+        password: z.string(),
+        /** Where recordings download from; the device serves them on port 8080 of its own host by default. */
+        downloadUrl: httpUrl.optional(),
+      }),
+    )
     .min(1),
   ...tuning,
 });
@@ -89,6 +97,7 @@ const configSchema = z
 export type AvgraphConfig = z.output<typeof configSchema>;
 export type SourceConfig = AvgraphConfig['sources'][number];
 export type EpiphanSourceConfig = z.output<typeof epiphanSource>;
+export type MagewellSourceConfig = z.output<typeof magewellSource>;
 
 function keyPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(

@@ -5,7 +5,7 @@ import type { Scope } from './config.js';
 import { UpstreamError } from './errors.js';
 import type { Device } from './model.js';
 import type { Runtime } from './runtime.js';
-import type { Source } from './sources/source.js';
+import type { FleetRead, Source } from './sources/source.js';
 
 /** Per-request state: who is calling, request-scoped loaders, and errors to add beside partial data. */
 export interface Context {
@@ -18,12 +18,12 @@ export interface Context {
 
 export interface Loaders {
   /** The whole fleet of a source: one upstream list call per source per request, however many fields ask. */
-  fleet: DataLoader<string, Device[]>;
+  fleet: DataLoader<string, FleetRead>;
 }
 
 export function createLoaders(runtime: Runtime): Loaders {
   return {
-    fleet: new DataLoader<string, Device[]>(
+    fleet: new DataLoader<string, FleetRead>(
       (ids) =>
         Promise.all(
           ids.map(async (id) => {
@@ -65,12 +65,11 @@ export async function loadFleets(ctx: Context, sourceIds: string[]): Promise<Dev
   const results = await Promise.all(
     sourceIds.map(async (id) => {
       try {
-        return await ctx.loaders.fleet.load(id);
+        const read = await ctx.loaders.fleet.load(id);
+        for (const failure of read.failures) addPartialError(ctx, id, failure);
+        return read.devices;
       } catch (e) {
-        const source = ctx.runtime.sources.get(id);
-        if (source && !ctx.partialErrors.some((err) => err.extensions.source === id)) {
-          ctx.partialErrors.push(sourceUnavailable(source, e));
-        }
+        addPartialError(ctx, id, e);
         return [];
       }
     }),
@@ -78,9 +77,17 @@ export async function loadFleets(ctx: Context, sourceIds: string[]): Promise<Dev
   return results.flat();
 }
 
+/** Adds a failing source's error once per distinct message (one source may fail for several hosts). */
+export function addPartialError(ctx: Context, sourceId: string, error: unknown): void {
+  const source = ctx.runtime.sources.get(sourceId);
+  if (!source) return;
+  const err = sourceUnavailable(source, error);
+  if (!ctx.partialErrors.some((e) => e.extensions.source === sourceId && e.message === err.message)) ctx.partialErrors.push(err);
+}
+
 /** One device, from its source's fleet (a list call the rest of the request shares). */
 export async function loadDevice(ctx: Context, sourceId: string, vendorDeviceId: string): Promise<Device | null> {
   if (!ctx.runtime.sources.has(sourceId)) return null;
   const fleet = await ctx.loaders.fleet.load(sourceId);
-  return fleet.find((d) => d.vendorDeviceId === vendorDeviceId) ?? null;
+  return fleet.devices.find((d) => d.vendorDeviceId === vendorDeviceId) ?? null;
 }

@@ -47,7 +47,7 @@ export async function runCommand(
   const { source, vendorDeviceId } = deviceTarget(ctx, deviceId);
   requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
   if (extraCapability) requireCapability(source, vendorDeviceId, extraCapability);
-  source.validateCommand(vendorDeviceId, command);
+  await source.validateCommand(vendorDeviceId, command);
   const device = await loadDevice(ctx, source.id, vendorDeviceId);
   if (!device) throw new NotFoundError(`no device ${JSON.stringify(deviceId)}`);
   if (device.connection === 'OFFLINE') throw new DeviceOfflineError(`${device.name} is offline`);

@@ -1,7 +1,7 @@
 import { loadDevice, type Context } from './context.js';
 import { NotFoundError } from './errors.js';
 import { decodeGlobalId, parseChildId, parseLocalId, type LocalId } from './ids.js';
-import type { Device, Recording, Snapshot, Stream } from './model.js';
+import type { Device, Recording, Share, Snapshot, Stream } from './model.js';
 import type { Source } from './sources/source.js';
 
 /** Local ids ("<sourceId>:<vendorId>") and global ids resolved to entities. Unknown → null. */
@@ -41,6 +41,13 @@ export async function findSnapshot(ctx: Context, local: string): Promise<Snapsho
   const device = await loadDevice(ctx, c.sourceId, c.deviceVendorId);
   const latest = device?.latestSnapshot;
   return latest && latest.vendorSnapshotId === c.ownId ? latest : null;
+}
+
+export async function findShare(ctx: Context, local: string): Promise<Share | null> {
+  const c = child(local);
+  const source = c && findSource(ctx, c.sourceId);
+  if (!c || !source?.listShares) return null;
+  return (await source.listShares(c.deviceVendorId)).find((s) => s.vendorShareId === c.ownId) ?? null;
 }
 
 /** A global id argument of the expected type, or NotFoundError. */

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { loadFleets, sourceUnavailable, type Context } from './context.js';
+import { addPartialError, loadFleets, type Context } from './context.js';
 import type { Device, Recording, RecordingTrigger, TimeRange } from './model.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -57,7 +57,7 @@ export async function mergedRecordings(ctx: Context, q: RecordingQuery): Promise
         try {
           return await source.listRecordings(d.vendorDeviceId, range);
         } catch (e) {
-          if (!ctx.partialErrors.some((err) => err.extensions.source === source.id)) ctx.partialErrors.push(sourceUnavailable(source, e));
+          addPartialError(ctx, source.id, e);
           return [];
         }
       }),

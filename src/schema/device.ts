@@ -121,7 +121,7 @@ builder.node(DeviceRef, {
     shares: t.field({
       type: [ShareRef],
       description: 'empty for vendors without sharing',
-      resolve: () => [],
+      resolve: async (d, _a, ctx) => (await ctx.runtime.sources.get(d.sourceId)?.listShares?.(d.vendorDeviceId)) ?? [],
     }),
     vendorData: t.field({
       type: 'JSON',

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { decodeGlobalId, localId } from '../ids.js';
-import { findDevice, findRecording, findSnapshot, findStream } from '../lookup.js';
+import { findDevice, findRecording, findShare, findSnapshot, findStream } from '../lookup.js';
 import { builder } from './builder.js';
 import { DeviceRef, RecordingRef, ShareRef, SnapshotRef, SourceRef, StreamRef } from './refs.js';
 
@@ -18,7 +18,7 @@ builder.asEntity(DeviceRef, { key, resolveReference: byGlobalId('Device', findDe
 builder.asEntity(RecordingRef, { key, resolveReference: byGlobalId('Recording', findRecording) });
 builder.asEntity(StreamRef, { key, resolveReference: byGlobalId('Stream', findStream) });
 builder.asEntity(SnapshotRef, { key, resolveReference: byGlobalId('Snapshot', findSnapshot) });
-builder.asEntity(ShareRef, { key, resolveReference: () => null });
+builder.asEntity(ShareRef, { key, resolveReference: byGlobalId('Share', findShare) });
 builder.asEntity(SourceRef, {
   key,
   resolveReference: byGlobalId('Source', (ctx, local) => ctx.runtime.sources.get(local.split(':')[0]!) ?? null),

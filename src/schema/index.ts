@@ -13,6 +13,7 @@ import './subscription.js';
 import './mutations/device-control.js';
 import './mutations/settings.js';
 import './mutations/pairing.js';
+import './mutations/recordings.js';
 import './mutations/not-yet-offered.js';
 import './entities.js';
 

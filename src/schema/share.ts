@@ -1,4 +1,5 @@
 import { childId, localId } from '../ids.js';
+import { findShare } from '../lookup.js';
 import { builder } from './builder.js';
 import { ShareKindEnum, ShareRightEnum } from './enums.js';
 import { ownerDevice } from './recording.js';
@@ -6,8 +7,7 @@ import { DeviceRef, ShareRef } from './refs.js';
 
 builder.node(ShareRef, {
   id: { resolve: (s) => localId(s.sourceId, childId(s.deviceVendorId, s.vendorShareId)) },
-  // No vendor implemented so far has shares, so no share id can be resolved yet.
-  loadOne: () => null,
+  loadOne: (id, ctx) => findShare(ctx, id),
   fields: (t) => ({
     device: t.field({ type: DeviceRef, resolve: (s, _a, ctx) => ownerDevice(ctx, s.sourceId, s.deviceVendorId) }),
     grantee: t.string({ nullable: true, description: 'email or user id', resolve: (s) => s.grantee }),

@@ -4,6 +4,8 @@ import { ConfigError } from '../errors.js';
 import type { Vendor } from '../model.js';
 import { EpiphanSource } from './epiphan/client.js';
 import { EpiphanSimulator } from './epiphan/simulator.js';
+import { MagewellSource } from './magewell/client.js';
+import { MagewellSimulator } from './magewell/simulator.js';
 import type { Source } from './source.js';
 
 /** A simulator started for demo mode, with the source config that points at it. */
@@ -33,10 +35,26 @@ function epiphanEntry(vendor: 'EPIPHAN_CLOUD' | 'AV_STUDIO', demoId: string): Ve
   };
 }
 
+const magewellEntry: VendorEntry = {
+  createSource(config) {
+    if (config.vendor !== 'MAGEWELL') throw new Error(`registry: ${config.vendor} given to MAGEWELL`);
+    return new MagewellSource({ config });
+  },
+  async startDemo() {
+    const password = randomBytes(12).toString('hex');
+    const sim = new MagewellSimulator({ encoders: 4, password });
+    const urls = await sim.listen();
+    // The simulator serves downloads on each encoder's own port instead of the device's port 8080.
+    const devices = urls.map((baseUrl) => ({ baseUrl, downloadUrl: baseUrl, username: 'Admin', password }));
+    return { config: { id: 'encoders', vendor: 'MAGEWELL', devices }, close: () => sim.close() };
+  },
+};
+
 /** The one place a vendor is plugged in. */
 const registry: Partial<Record<Vendor, VendorEntry>> = {
   EPIPHAN_CLOUD: epiphanEntry('EPIPHAN_CLOUD', 'cloud'),
   AV_STUDIO: epiphanEntry('AV_STUDIO', 'studio'),
+  MAGEWELL: magewellEntry,
 };
 
 export function supportedVendors(): Vendor[] {

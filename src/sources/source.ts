@@ -1,10 +1,20 @@
 import type { Readable } from 'node:stream';
-import type { Capability, Device, DeviceCommand, Recording, Snapshot, SourceHealth, TimeRange, Vendor } from '../model.js';
+import type { UpstreamError } from '../errors.js';
+import type { Capability, Device, DeviceCommand, Recording, Share, Snapshot, SourceHealth, TimeRange, Vendor } from '../model.js';
 import type { UpstreamResponse } from './http.js';
 
 export interface MediaRequest {
   /** Forwarded Range header, for seeking in video. */
   range?: string;
+}
+
+/**
+ * A read of a source's fleet. A source made of many upstream hosts (Magewell: one per encoder) answers
+ * with the devices it could read and the failures of the rest, so one dead host does not hide the others.
+ */
+export interface FleetRead {
+  devices: Device[];
+  failures: UpstreamError[];
 }
 
 /** What a command produced, beyond changing the device. */
@@ -31,7 +41,7 @@ export interface Source {
   callCounts(): Record<string, number>;
 
   /** The whole fleet, as few upstream calls as the vendor allows. */
-  listDevices(): Promise<Device[]>;
+  listDevices(): Promise<FleetRead>;
   getDevice(vendorDeviceId: string): Promise<Device | null>;
 
   /**
@@ -43,12 +53,21 @@ export interface Source {
   listRecordings(vendorDeviceId: string, range: TimeRange): Promise<Recording[]>;
   getRecording(vendorDeviceId: string, vendorRecordingId: string): Promise<Recording | null>;
 
-  /** Throws ValidationError for input the vendor would refuse; never calls upstream. */
-  validateCommand(vendorDeviceId: string, command: DeviceCommand): void;
+  /**
+   * Throws ValidationError (or NotSupportedError) for input the vendor would refuse. Sends no command; it
+   * may read what the device allows (Magewell's ranges come from get-info).
+   */
+  validateCommand(vendorDeviceId: string, command: DeviceCommand): Promise<void>;
   execute(vendorDeviceId: string, command: DeviceCommand): Promise<CommandResult>;
 
   /** Adds a device by pairing code; returns its vendor id. Only sources with PAIRING. */
   pair?(pairingCode: string, name: string | null): Promise<string>;
+
+  /** Who else may use a device; sources without the notion have none. */
+  listShares?(vendorDeviceId: string): Promise<Share[]>;
+
+  /** Deletes recordings of one device; returns the vendor recording ids deleted. Only with DELETE_RECORDINGS. */
+  deleteRecordings?(vendorDeviceId: string, vendorRecordingIds: string[]): Promise<string[]>;
 
   /** Fetches a MediaRef's bytes with the source's credentials. */
   fetchMedia(ref: string, req: MediaRequest): Promise<UpstreamResponse<Readable>>;

@@ -108,7 +108,7 @@ export class SourcePoller {
     this.polls += 1;
     let devices: Device[];
     try {
-      devices = await this.source.listDevices();
+      devices = (await this.source.listDevices()).devices;
       this.failures = 0;
     } catch (e) {
       this.failures += 1;

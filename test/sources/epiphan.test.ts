@@ -23,7 +23,7 @@ describe('Epiphan client against its simulator', () => {
   });
 
   it('lists the two documented demo devices plus the seeded fleet', async () => {
-    const devices = await source().listDevices();
+    const { devices } = await source().listDevices();
     expect(devices.map((d) => d.vendorDeviceId).slice(0, 2)).toEqual(['demo_0_d3d68f3c', 'demo_1_4e0a964a-b350-435f-82c9-de6ab5188af2']);
     expect(devices).toHaveLength(5);
   });
@@ -46,7 +46,7 @@ describe('Epiphan client against its simulator', () => {
 
   it('produces chunks while recording, grouped into one session', async () => {
     const s = source();
-    const [, , dev] = await s.listDevices();
+    const [, , dev] = (await s.listDevices()).devices;
     const from = new Date();
     await s.execute(dev!.vendorDeviceId, { type: 'startRecording' });
     await new Promise((r) => setTimeout(r, 700));

@@ -13,9 +13,6 @@ import { deviceIdPayload, devicePayload, sharePayload } from './payloads.js';
  */
 const errors = { types: MUTATION_ERRORS, directResult: true } as const;
 
-const DeletedIds = builder.objectRef<{ deletedIds: string[] }>('DeleteRecordingsSuccess').implement({
-  fields: (t) => ({ deletedIds: t.idList({ resolve: (p) => p.deletedIds }) }),
-});
 const DeletedShare = builder.objectRef<{ shareId: string }>('DeleteShareSuccess').implement({
   fields: (t) => ({ shareId: t.id({ resolve: (p) => p.shareId }) }),
 });
@@ -38,20 +35,6 @@ function refuse(vendor: string, what: string, capability: Parameters<typeof requ
 }
 
 builder.mutationFields((t) => ({
-  deleteRecordings: t.field({
-    type: DeletedIds,
-    errors,
-    args: { ids: t.arg.idList({ required: true }) },
-    resolve: (_r, args, ctx) => {
-      requireScope(ctx, 'control');
-      for (const raw of args.ids) {
-        const id = expectId(String(raw), 'Recording');
-        const source = sourceFromArg(ctx, id.sourceId);
-        refuse(source.vendor, 'deleting recordings', 'DELETE_RECORDINGS');
-      }
-      return { deletedIds: [] };
-    },
-  }),
   createShare: t.field({
     type: sharePayload('CreateShareSuccess'),
     errors,

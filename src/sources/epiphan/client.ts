@@ -3,7 +3,7 @@ import type { EpiphanSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, ValidationError } from '../../errors.js';
 import type { Capability, Device, DeviceCommand, Recording, TimeRange, Vendor } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
-import type { CommandResult, MediaRequest, Source } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, Source } from '../source.js';
 import {
   asDeviceList,
   capabilitiesFor,
@@ -63,12 +63,13 @@ export class EpiphanSource implements Source {
     return { authorization: `Bearer ${this.token}` };
   }
 
-  async listDevices(): Promise<Device[]> {
+  async listDevices(): Promise<FleetRead> {
     const res = await this.http.json({ method: 'GET', url: this.baseUrl + paths.devices, endpoint: 'GET devices', headers: this.auth });
     if (!Array.isArray(res.body)) throw this.http.error('GET devices: reply is not a device list', { code: 'MALFORMED_RESPONSE' });
-    return asDeviceList(res.body)
+    const devices = asDeviceList(res.body)
       .filter((d) => !d.IsUnpaired)
       .map((d) => mapDevice(this.id, this.vendor, d));
+    return { devices, failures: [] };
   }
 
   async getDevice(vendorDeviceId: string): Promise<Device | null> {
@@ -155,7 +156,7 @@ export class EpiphanSource implements Source {
     }
   }
 
-  validateCommand(_vendorDeviceId: string, command: DeviceCommand): void {
+  async validateCommand(_vendorDeviceId: string, command: DeviceCommand): Promise<void> {
     this.commandsFor(command);
   }
 

@@ -1,0 +1,43 @@
+import { requireCapability, requireScope } from '../../control.js';
+import { NotFoundError, NotSupportedError } from '../../errors.js';
+import { childId, encodeGlobalId, parseChildId } from '../../ids.js';
+import { expectId, sourceFromArg } from '../../lookup.js';
+import { builder } from '../builder.js';
+import { MUTATION_ERRORS } from '../errors.js';
+
+const DeletedIds = builder.objectRef<{ deletedIds: string[] }>('DeleteRecordingsSuccess').implement({
+  fields: (t) => ({ deletedIds: t.idList({ resolve: (p) => p.deletedIds }) }),
+});
+
+builder.mutationField('deleteRecordings', (t) =>
+  t.field({
+    type: DeletedIds,
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    description: 'every id is checked before anything is deleted; ids are grouped into one call per device',
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      requireScope(ctx, 'control');
+      const groups = new Map<string, { sourceId: string; deviceVendorId: string; ids: string[] }>();
+      for (const raw of args.ids) {
+        const id = expectId(String(raw), 'Recording');
+        const owned = parseChildId(id.vendorId);
+        if (!owned) throw new NotFoundError(`${JSON.stringify(raw)} is not a Recording id`);
+        const source = sourceFromArg(ctx, id.sourceId);
+        requireCapability(source, owned.deviceVendorId, 'DELETE_RECORDINGS');
+        if (!source.deleteRecordings) throw new NotSupportedError(`${source.vendor} cannot delete recordings`, 'DELETE_RECORDINGS');
+        const key = `${id.sourceId}\n${owned.deviceVendorId}`;
+        const g = groups.get(key) ?? { sourceId: id.sourceId, deviceVendorId: owned.deviceVendorId, ids: [] };
+        g.ids.push(owned.ownId);
+        groups.set(key, g);
+      }
+      const deletedIds: string[] = [];
+      for (const g of groups.values()) {
+        const source = sourceFromArg(ctx, g.sourceId);
+        const done = await source.deleteRecordings!(g.deviceVendorId, g.ids);
+        deletedIds.push(...done.map((own) => encodeGlobalId('Recording', g.sourceId, childId(g.deviceVendorId, own))));
+        ctx.runtime.pollers.kick(g.sourceId);
+      }
+      return { deletedIds };
+    },
+  }),
+);

@@ -1,0 +1,342 @@
+import type { Readable } from 'node:stream';
+import type { MagewellSourceConfig } from '../../config.js';
+import { NotFoundError, NotSupportedError, UpstreamError, ValidationError } from '../../errors.js';
+import type { Capability, Device, DeviceCommand, Recording, Share, SourceHealth, TimeRange } from '../../model.js';
+import type { UpstreamResponse } from '../http.js';
+import type { CommandResult, FleetRead, MediaRequest, Source } from '../source.js';
+import { Encoder } from './encoder.js';
+import {
+  CAPABILITIES,
+  decodeStatus,
+  mapDevice,
+  mapMediaFile,
+  mapUsers,
+  mediaRef,
+  offlineDevice,
+  parseRecordingId,
+  settingsCalls,
+  splitRtmpUrl,
+  validName,
+} from './map.js';
+import { DISK_TYPE, RESULT, SERVER_TYPE, type WireMediaFiles, type WireSettings, type WireStatus, type WireUsers } from './wire.js';
+
+export interface MagewellSourceOptions {
+  config: MagewellSourceConfig;
+  http?: { retryBaseMs?: number; breakerCooldownMs?: number };
+  /** How long startFirmwareUpdate waits for the online check; how often it looks. */
+  updateCheck?: { timeoutMs: number; stepMs: number };
+}
+
+const PAGE = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Many Ultra Stream encoders, each its own HTTP host, as one source. */
+export class MagewellSource implements Source {
+  readonly id: string;
+  readonly vendor = 'MAGEWELL' as const;
+  readonly pollIntervalMs: number;
+  readonly encoders: Encoder[];
+  private readonly updateCheck: { timeoutMs: number; stepMs: number };
+  private lastHealthKey = '';
+  private readonly healthListeners = new Set<(h: SourceHealth) => void>();
+
+  constructor({ config, http, updateCheck }: MagewellSourceOptions) {
+    this.id = config.id;
+    this.pollIntervalMs = config.pollIntervalMs ?? 2_000;
+    this.updateCheck = updateCheck ?? { timeoutMs: 20_000, stepMs: 500 };
+    this.encoders = config.devices.map(
+      (d) => new Encoder({ sourceId: config.id, ...d, timeoutMs: config.timeoutMs, http }),
+    );
+    for (const e of this.encoders) e.http.onHealthChange(() => this.emitHealth());
+    this.lastHealthKey = this.healthKey();
+  }
+
+  /** The source is as healthy as its encoders: DOWN when none answers, DEGRADED when some do not. */
+  health(): SourceHealth {
+    const all = this.encoders.map((e) => e.http.health());
+    const failing = all.filter((h) => h.state !== 'OK');
+    const latencies = all.map((h) => h.latencyMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
+    const successes = all.map((h) => h.lastSuccessAt?.getTime() ?? 0);
+    const last = Math.max(...successes);
+    return {
+      state: failing.length === 0 ? 'OK' : failing.length === all.length && failing.every((h) => h.state === 'DOWN') ? 'DOWN' : 'DEGRADED',
+      lastSuccessAt: last > 0 ? new Date(last) : null,
+      lastError: failing.map((h) => h.lastError).find(Boolean) ?? null,
+      latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : null,
+      circuitOpen: all.every((h) => h.circuitOpen),
+    };
+  }
+
+  private healthKey(): string {
+    const h = this.health();
+    return `${h.state}:${h.circuitOpen}`;
+  }
+
+  private emitHealth(): void {
+    const key = this.healthKey();
+    if (key === this.lastHealthKey) return;
+    this.lastHealthKey = key;
+    const h = this.health();
+    for (const l of this.healthListeners) l(h);
+  }
+
+  onHealthChange(listener: (h: SourceHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  callCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.encoders) for (const [k, v] of Object.entries(e.http.callCounts())) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
+  /** Logins made across encoders; tests read it. */
+  loginCount(): number {
+    return this.encoders.reduce((n, e) => n + e.logins, 0);
+  }
+
+  private async readDevice(e: Encoder): Promise<Device> {
+    const info = await e.getInfo();
+    const [status, settings] = await Promise.all([e.call<WireStatus>('get-status'), e.call<WireSettings>('get-settings')]);
+    const flags = decodeStatus(status['cur-status']);
+    // An update or reboot may change get-info (firmware version): read it again next time.
+    if (flags.upgrade || flags.reboot) e.info = null;
+    return mapDevice(this.id, info, status, settings);
+  }
+
+  async listDevices(): Promise<FleetRead> {
+    const reads = await Promise.all(
+      this.encoders.map(async (e) => {
+        try {
+          return { device: await this.readDevice(e) };
+        } catch (err) {
+          const failure = err instanceof UpstreamError ? err : e.http.error(`encoder ${e.label}: ${(err as Error).message}`, {});
+          return { device: e.info ? offlineDevice(this.id, e.info, e.lastSeenAt) : null, failure };
+        }
+      }),
+    );
+    return {
+      devices: reads.flatMap((r) => (r.device ? [r.device] : [])),
+      failures: reads.flatMap((r) => ('failure' in r && r.failure ? [r.failure] : [])),
+    };
+  }
+
+  /** The encoder with this serial; encoders never read yet are asked for their get-info first. */
+  private async encoder(sn: string): Promise<Encoder> {
+    let found = this.encoders.find((e) => e.info?.product.sn === sn);
+    if (!found) {
+      await Promise.all(this.encoders.filter((e) => !e.info).map((e) => e.getInfo().catch(() => null)));
+      found = this.encoders.find((e) => e.info?.product.sn === sn);
+    }
+    if (!found) throw new NotFoundError(`no Magewell encoder with serial ${JSON.stringify(sn)}`);
+    return found;
+  }
+
+  async getDevice(sn: string): Promise<Device | null> {
+    const e = await this.encoder(sn).catch(() => null);
+    return e ? this.readDevice(e) : null;
+  }
+
+  capabilitiesOf(): Capability[] {
+    return CAPABILITIES;
+  }
+
+  private async mediaFiles(e: Encoder, sn: string, diskType: number): Promise<Recording[]> {
+    const out: Recording[] = [];
+    for (let start = 0; ; start += PAGE) {
+      let page: WireMediaFiles;
+      try {
+        page = await e.call<WireMediaFiles>('get-media-files', { 'disk-type': diskType, start, count: PAGE });
+      } catch (err) {
+        // No such disk in the encoder: nothing recorded there.
+        if (err instanceof UpstreamError && ['errDisk', 'errNotFound', 'errSDCard', 'errEmpty'].includes(err.code ?? '')) return out;
+        throw err;
+      }
+      const files = page['media-files'] ?? [];
+      for (const f of files) {
+        const r = mapMediaFile(this.id, sn, diskType, page.path ?? '', page.thumbnail ?? 'thumbnail', f);
+        if (r) out.push(r);
+      }
+      if (files.length < PAGE) return out;
+    }
+  }
+
+  async listRecordings(sn: string, range: TimeRange): Promise<Recording[]> {
+    const e = await this.encoder(sn);
+    const all = (await Promise.all([DISK_TYPE.usb, DISK_TYPE.sd].map((d) => this.mediaFiles(e, sn, d)))).flat();
+    return all.filter((r) => r.startedAt >= range.from && r.startedAt <= range.to);
+  }
+
+  async getRecording(sn: string, vendorRecordingId: string): Promise<Recording | null> {
+    const id = parseRecordingId(vendorRecordingId);
+    if (!id) return null;
+    const e = await this.encoder(sn).catch(() => null);
+    if (!e) return null;
+    return (await this.mediaFiles(e, sn, id.diskType)).find((r) => r.vendorRecordingId === vendorRecordingId) ?? null;
+  }
+
+  async validateCommand(sn: string, command: DeviceCommand): Promise<void> {
+    switch (command.type) {
+      case 'rename':
+        if (!validName(command.name)) {
+          throw new ValidationError("name must be 1 to 32 of A-Z a-z 0-9 space . _ - + ' [ ] ( ), not starting or ending with a space", 'name');
+        }
+        return;
+      case 'startStream':
+        if (command.rtmpUrl !== null && !splitRtmpUrl(command.rtmpUrl)) {
+          throw new ValidationError('rtmpUrl must be rtmp:// or rtmps:// with a stream key as the last path segment', 'rtmpUrl');
+        }
+        return;
+      case 'updateSettings': {
+        const e = await this.encoder(sn);
+        const [info, settings] = await Promise.all([e.getInfo(), e.call<WireSettings>('get-settings')]);
+        const r = settingsCalls(info, settings, command.input);
+        if ('field' in r) throw new ValidationError(r.message, r.field);
+        return;
+      }
+      case 'startRecording':
+      case 'stopRecording':
+      case 'stopStream':
+      case 'startFirmwareUpdate':
+        return;
+      default:
+        throw new NotSupportedError(`Magewell encoders do not support ${command.type}`);
+    }
+  }
+
+  async execute(sn: string, command: DeviceCommand): Promise<CommandResult> {
+    const e = await this.encoder(sn);
+    switch (command.type) {
+      case 'startRecording':
+        await e.call('start-rec', {}, { command: true });
+        return {};
+      case 'stopRecording':
+        await e.call('stop-rec', {}, { command: true });
+        return {};
+      case 'rename':
+        await e.call('set-name', { name: command.name }, { command: true });
+        return {};
+      case 'updateSettings': {
+        const [info, settings] = await Promise.all([e.getInfo(), e.call<WireSettings>('get-settings')]);
+        const r = settingsCalls(info, settings, command.input);
+        if ('field' in r) throw new ValidationError(r.message, r.field);
+        for (const c of r.ok) await e.call(c.method, c.params, { command: true });
+        return {};
+      }
+      case 'startStream':
+        return this.startStream(e, command.rtmpUrl);
+      case 'stopStream':
+        await this.stopStream(e, command.vendorStreamId);
+        return {};
+      case 'startFirmwareUpdate':
+        await this.firmwareUpdate(e);
+        return {};
+      default:
+        throw new NotSupportedError(`Magewell encoders do not support ${command.type}`);
+    }
+  }
+
+  /**
+   * With an RTMP URL: reuse or add that server, enable it (the device allows two at once, one above
+   * 4 Mbps, and says so with errChannelsLimited / err8MLimited), then go live. A server we added is removed
+   * again when enabling it fails, so a refused command leaves nothing behind.
+   */
+  private async startStream(e: Encoder, rtmpUrl: string | null): Promise<CommandResult> {
+    let settings = await e.call<WireSettings>('get-settings');
+    let server = settings['stream-server']?.find((s) => s['is-use'] === 1);
+    if (rtmpUrl) {
+      const { url, key } = splitRtmpUrl(rtmpUrl)!;
+      const same = (s: { type: number; url?: string; key?: string }) => s.type === SERVER_TYPE.rtmp && s.url === url && s.key === key;
+      server = settings['stream-server']?.find(same);
+      let added = false;
+      if (!server) {
+        const name = `avgraph ${new URL(url.replace(/^rtmps?/i, 'http')).hostname}`.slice(0, 32).replace(/[^A-Za-z0-9._\-+'[\]() ]/g, '-');
+        await e.call('add-server', { type: SERVER_TYPE.rtmp, name, url, key, 'is-auth': 0, 'net-mode': 1 }, { command: true });
+        settings = await e.call<WireSettings>('get-settings');
+        server = settings['stream-server']?.find(same);
+        if (!server) throw e.http.error(`encoder ${e.label}: add-server did not keep the server`, { code: 'errNotFound' });
+        added = true;
+      }
+      if (server['is-use'] !== 1) {
+        try {
+          await e.call('enable-server', { id: server.id, 'is-use': 1 }, { command: true });
+        } catch (err) {
+          if (added) await e.call('del-server', { id: server.id }, { command: true }).catch(() => undefined);
+          throw err;
+        }
+      }
+    }
+    if (!server) throw new ValidationError('no streaming server is enabled on this encoder: give rtmpUrl', 'rtmpUrl');
+    const status = await e.call<WireStatus>('get-status');
+    if (!decodeStatus(status['cur-status']).living) await e.call('start-live', {}, { command: true });
+    return { vendorStreamId: `server-${server.id}` };
+  }
+
+  /** Without a stream: stop live. With one: disable that server, or stop live when it is the last one. */
+  private async stopStream(e: Encoder, vendorStreamId: string | null): Promise<void> {
+    if (vendorStreamId === null) {
+      await e.call('stop-live', {}, { command: true });
+      return;
+    }
+    const settings = await e.call<WireSettings>('get-settings');
+    const servers = settings['stream-server'] ?? [];
+    const server = servers.find((s) => `server-${s.id}` === vendorStreamId);
+    if (!server) throw new NotFoundError('no such stream on this encoder');
+    const enabled = servers.filter((s) => s['is-use'] === 1);
+    if (enabled.length > 1 && server['is-use'] === 1) await e.call('enable-server', { id: server.id, 'is-use': 0 }, { command: true });
+    else await e.call('stop-live', {}, { command: true });
+  }
+
+  /** The document's online update: check for a version, wait for the check, then update if it is newer. */
+  private async firmwareUpdate(e: Encoder): Promise<void> {
+    const before = await e.call<WireStatus>('get-status');
+    const flags = decodeStatus(before['cur-status']);
+    if (flags.upgrade) throw new ValidationError('a firmware update is already in progress', 'deviceId');
+    if (flags.formatDisk || flags.formatSD) throw new ValidationError('a disk is being formatted; update after it finishes', 'deviceId');
+    if (!flags.checkUpgrade) await e.call('online-update-check', {}, { command: true });
+    const until = Date.now() + this.updateCheck.timeoutMs;
+    let status = before;
+    for (;;) {
+      status = await e.call<WireStatus>('get-status');
+      const check = status['check-upgrade']?.result;
+      if (!decodeStatus(status['cur-status']).checkUpgrade && check !== RESULT.running) break;
+      if (Date.now() > until) throw e.http.error(`encoder ${e.label}: online update check did not finish`, { code: 'errTimeout', retryable: true });
+      await sleep(this.updateCheck.stepMs);
+    }
+    const check = status['check-upgrade']?.result ?? RESULT.succeed;
+    if (check < 0) throw e.http.error(`encoder ${e.label}: online update check failed`, { code: String(check) });
+    const current = (await e.getInfo()).product['firmware-ver-s'];
+    if (status.upgrade?.ver && status.upgrade.ver !== current) await e.call('update', { mode: 'online' }, { command: true });
+  }
+
+  async deleteRecordings(sn: string, ids: string[]): Promise<string[]> {
+    const e = await this.encoder(sn);
+    const byDisk = new Map<number, string[]>();
+    for (const id of ids) {
+      const r = parseRecordingId(id);
+      if (!r) throw new NotFoundError(`no recording ${JSON.stringify(id)}`);
+      byDisk.set(r.diskType, [...(byDisk.get(r.diskType) ?? []), r.name]);
+    }
+    for (const [diskType, names] of byDisk) {
+      await e.call('del-media-files', {}, { command: true, body: { 'disk-type': diskType, 'media-files': names } });
+    }
+    return ids;
+  }
+
+  async listShares(sn: string): Promise<Share[]> {
+    const e = await this.encoder(sn);
+    return mapUsers(this.id, sn, await e.call<WireUsers>('get-users'));
+  }
+
+  async fetchMedia(ref: string, req: MediaRequest): Promise<UpstreamResponse<Readable>> {
+    const m = mediaRef.parse(ref);
+    if (!m) throw new NotSupportedError('unknown media reference');
+    const e = await this.encoder(m.sn);
+    return e.fetch(m.kind === 'snapshot' ? 'snapshot' : 'download', m.path, req.range);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.encoders.map((e) => e.close()));
+  }
+}

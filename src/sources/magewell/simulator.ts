@@ -1,0 +1,541 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
+import {
+  DISK,
+  RESULT,
+  SERVER_TYPE,
+  STATUS,
+  type WireInfo,
+  type WireMediaFile,
+  type WireSettings,
+  type WireStatus,
+  type WireStreamServer,
+} from './wire.js';
+
+export interface MagewellSimOptions {
+  /** How many encoders; each gets its own port. */
+  encoders?: number;
+  username?: string;
+  password: string;
+  /** Simulated seconds per real second: recordings grow, live streams connect and updates run this much faster. */
+  timeScale?: number;
+}
+
+/** codec-cap, rec-control and ranges exactly as the document's get-info example lists them. */
+const CODEC_CAP: NonNullable<WireInfo['codec-cap']> = {
+  resolutions: [
+    [480, 360], [640, 360], [640, 480], [720, 480], [720, 576], [768, 576], [800, 600], [960, 540], [1024, 768],
+    [1280, 720], [1280, 800], [1280, 960], [1280, 1024], [1440, 900], [1440, 1080], [1600, 1200], [1920, 1080],
+  ].map(([w, h]) => ({ w: w!, h: h! })),
+  durations: [
+    ['15 FPS', 666667], ['24 FPS', 416667], ['25 FPS', 400000], ['29.97 FPS', 333667], ['30 FPS', 333333],
+    ['50 FPS', 200000], ['59.94 FPS', 166833], ['60 FPS', 166667],
+  ].map(([name, value]) => ({ name: name as string, value: value as number })),
+  profile: [{ name: 'Baseline', value: 0 }, { name: 'Main profile', value: 1 }, { name: 'High profile', value: 2 }],
+  'hevc-profile': [{ name: 'Main profile', value: 0 }],
+  'video-kbps': [256, 512, 768, 1024, 1536, 2048, 3072, 4096, 8192].map((value) => ({ name: `${value} Kbps`, value })),
+  'audio-kbps': [16, 32, 48, 64, 96, 128].map((value) => ({ name: `${value} Kbps`, value })),
+  'gop-sec': [1, 2, 5, 10, 30, 60].map((value) => ({ name: `${value} sec`, value })),
+  'video-range': [{ name: 'Full range (0-255)', value: 1 }, { name: 'Limited range (16-235)', value: 0 }],
+  'stat-sec': [1, 5, 10, 30, 60].map((value) => ({ name: `${value} sec`, value })),
+  'video-codec': [{ name: 'H.264', value: 0 }, { name: 'HEVC', value: 1 }],
+};
+const TIME_UNITS = [5, 10, 30, 40, 50, 60, 90, 120];
+const NAMES = ['Lecture Hall A', 'Studio B', 'Chapel', 'Gym', 'Board Room', 'Auditorium', 'Newsroom', 'Lab 3'];
+const FOLDER = 'REC_Folder';
+const JPEG = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
+
+interface SimFile extends WireMediaFile {
+  disk: number;
+  /** real ms when recording started, while status is 0 */
+  since?: number;
+}
+
+interface EncoderState {
+  sn: string;
+  name: string;
+  model: string;
+  firmware: string;
+  available: string;
+  sessions: string[];
+  signal: boolean;
+  recordingSince: number | null;
+  liveSince: number | null;
+  checkSince: number | null;
+  checkDone: boolean;
+  upgradeSince: number | null;
+  usb: boolean;
+  sd: boolean;
+  files: SimFile[];
+  fileSeq: number;
+  main: NonNullable<WireSettings['main-stream']>;
+  audioKbps: number;
+  recControl: NonNullable<WireSettings['rec-control']>;
+  servers: WireStreamServer[];
+  serverSeq: number;
+  users: { id: string; type: number }[];
+}
+
+const ok = (extra: object = {}): SimReply => ({ status: 200, json: { result: RESULT.succeed, ...extra } });
+const fail = (result: number): SimReply => ({ status: 200, json: { result } });
+
+function deviceTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** One simulated Ultra Stream encoder on its own port: usapi, the 8080-style /download path and the snapshot. */
+class EncoderSim {
+  readonly server: SimServer;
+  readonly s: EncoderState;
+  port = 0;
+
+  constructor(
+    index: number,
+    private readonly username: string,
+    private readonly passHash: string,
+    private readonly timeScale: number,
+  ) {
+    const sn = `C30119${String(1100000 + index).padStart(7, '0')}`.slice(0, 13);
+    const now = Date.now();
+    this.s = {
+      sn,
+      name: `${NAMES[index % NAMES.length]} Encoder`,
+      model: index % 2 === 0 ? 'Ultra Stream HDMI' : 'Ultra Stream SDI',
+      firmware: '1.2.122',
+      available: index % 2 === 0 ? '1.2.123' : '1.2.122',
+      sessions: [],
+      signal: true,
+      recordingSince: null,
+      liveSince: null,
+      checkSince: null,
+      checkDone: false,
+      upgradeSince: null,
+      usb: true,
+      sd: true,
+      files: [],
+      fileSeq: 1,
+      main: { 'is-auto': 0, codec: 0, cx: 1920, cy: 1080, duration: 333333, kbps: 4096, gop: 1, fourcc: 0, profile: 2, cbrstat: 60, fullrange: 0 },
+      audioKbps: 128,
+      recControl: { 'mime-type': 0, 'usb-option': 1, 'sd-option': 1, 'root-folder': FOLDER, 'time-unit': 5 },
+      servers: [],
+      serverSeq: 0,
+      users: [
+        { id: 'Admin', type: 1 },
+        { id: 'operator', type: 2 },
+      ],
+    };
+    // Earlier recordings, one on each disk.
+    for (const [disk, hoursAgo] of [[0, 26], [1, 3]] as const) {
+      const start = now - hoursAgo * 3600_000;
+      this.s.files.push({
+        disk,
+        name: `VID_${this.s.fileSeq++}.mp4`,
+        'thumbnail-name': `VID_${this.s.fileSeq - 1}.mp4_${Math.floor(start / 1000)}`,
+        status: 1,
+        'create-time': deviceTime(start),
+        'size-bytes': 300 * 4096 * 125,
+        duration: 300_000,
+        width: 1920,
+        height: 1080,
+        interval: 333333,
+        codec: 0,
+      });
+    }
+    this.server = new SimServer(
+      (req) => this.handle(req),
+      (req) => (req.url.pathname === '/usapi' ? `GET ${req.url.searchParams.get('method')}` : `${req.method} ${req.url.pathname.split('/').slice(0, 2).join('/')}`),
+      {
+        'expire-session': () => void (this.s.sessions = []),
+        reboot: () => this.reboot(),
+        signal: (b) => void (this.s.signal = Boolean(b.present)),
+        disks: (b) => {
+          if (typeof b.usb === 'boolean') this.s.usb = b.usb;
+          if (typeof b.sd === 'boolean') this.s.sd = b.sd;
+        },
+        state: () => ({ sn: this.s.sn, sessions: this.s.sessions.length }),
+      },
+    );
+  }
+
+  private reboot(): void {
+    this.s.sessions = [];
+    this.s.recordingSince = null;
+    this.s.liveSince = null;
+    for (const f of this.s.files) if (f.status === 0) f.status = 1;
+  }
+
+  /** Simulated seconds since a real-time instant. */
+  private simSecs(sinceMs: number): number {
+    return ((Date.now() - sinceMs) / 1000) * this.timeScale;
+  }
+
+  /** Advances time-driven state: growing files, firmware update progress, the update check. */
+  private tick(): void {
+    const s = this.s;
+    for (const f of s.files) {
+      if (f.status === 0 && f.since !== undefined) {
+        const secs = this.simSecs(f.since);
+        f.duration = Math.round(secs * 1000);
+        f['size-bytes'] = Math.round(secs * s.main.kbps * 125);
+      }
+    }
+    if (s.checkSince !== null && this.simSecs(s.checkSince) >= 2) {
+      s.checkSince = null;
+      s.checkDone = true;
+    }
+    if (s.upgradeSince !== null && this.simSecs(s.upgradeSince) >= 60) {
+      s.upgradeSince = null;
+      s.firmware = s.available;
+      this.reboot();
+    }
+  }
+
+  private mask(): number {
+    const s = this.s;
+    let m = STATUS.passwd;
+    if (s.usb) m |= STATUS.diskReady;
+    if (s.recordingSince !== null) m |= STATUS.record;
+    if (s.liveSince !== null) m |= STATUS.living;
+    if (s.servers.some((x) => x['is-use'] === 1)) m |= STATUS.rtmpReady;
+    if (s.upgradeSince !== null) m |= STATUS.upgrade;
+    if (s.checkSince !== null) m |= STATUS.checkUpgrade;
+    if (s.sessions.length > 0) m |= STATUS.occupied;
+    return m;
+  }
+
+  private liveResult(): number {
+    if (this.s.liveSince === null) return RESULT.init;
+    const t = this.simSecs(this.s.liveSince);
+    return t < 1 ? RESULT.livingDNS : t < 2 ? RESULT.livingConnecting : RESULT.livingConnected;
+  }
+
+  info(): WireInfo {
+    return {
+      result: 0,
+      'mac-addr': { eth: '70:b3:d5:75:d5:fc', wifi: '70:b3:d5:75:d5:fd' },
+      snapshot: '/tmp/sbox-snapshot/sbox-quarter.jpg',
+      product: {
+        sn: this.s.sn,
+        'product-id': 769,
+        'hardware-ver': 'C',
+        'firmware-ver-s': this.s.firmware,
+        'factory-firmware-ver-s': '1.2.115',
+        'product-name': 'Ultra Stream',
+        'module-name': this.s.model,
+        'manu-name': 'MAGEWELL',
+        'max-lock-count': 2,
+      },
+      'codec-cap': CODEC_CAP,
+      'rec-control': {
+        'usb-option': [{ name: "Don't record", value: 0 }, { name: 'Ordinary recording', value: 1 }],
+        'sd-option': [{ name: "Don't record", value: 0 }, { name: 'Ordinary recording', value: 1 }, { name: 'Loop recording', value: 2 }],
+        'time-unit': TIME_UNITS.map((value) => ({ name: `${value} minutes`, value })),
+        'file-ext': [{ name: 'mp4', value: 0 }, { name: 'mov', value: 1 }],
+      },
+    };
+  }
+
+  private disk(present: boolean, disk: number) {
+    if (!present) return { 'disk-status': DISK.notDisk, 'total-size': 0, 'used-size': 0, 'free-size': 0 };
+    const total = disk === 0 ? 61638148096 : 31895175168;
+    const used = this.s.files.filter((f) => f.disk === disk).reduce((n, f) => n + (f['size-bytes'] ?? 0), 0);
+    return { 'disk-status': DISK.valid, 'total-size': total, 'used-size': used, 'free-size': total - used, 'file-count': this.s.files.filter((f) => f.disk === disk).length };
+  }
+
+  status(): WireStatus {
+    const s = this.s;
+    const enabled = s.servers.filter((x) => x['is-use'] === 1);
+    const live = this.liveResult();
+    const bps = s.main.kbps * 1000;
+    return {
+      result: 0,
+      'cur-status': this.mask(),
+      'cur-time': deviceTime(Date.now()),
+      'box-name': s.name,
+      'rec-status': { result: s.recordingSince !== null ? RESULT.running : RESULT.init, 'run-ms': s.recordingSince !== null ? Math.round(this.simSecs(s.recordingSince) * 1000) : 0, 'cur-bps': s.recordingSince !== null ? bps : 0, 'avg-bps': 0 },
+      'live-status': {
+        result: enabled.length > 0 ? live : RESULT.init,
+        'run-ms': s.liveSince !== null ? Math.round(this.simSecs(s.liveSince) * 1000) : 0,
+        'cur-bps': live === RESULT.livingConnected ? bps : 0,
+        'avg-bps': 0,
+        net: 1,
+        result2: enabled.length > 1 ? live : RESULT.init,
+        'cur-bps2': enabled.length > 1 && live === RESULT.livingConnected ? bps : 0,
+        net2: 1,
+      },
+      'upgrade-status': {
+        step: s.upgradeSince !== null ? 1 : 0,
+        percent: s.upgradeSince !== null ? Math.min(99, Math.floor((this.simSecs(s.upgradeSince) / 60) * 100)) : 0,
+        result: s.upgradeSince !== null ? RESULT.running : RESULT.init,
+        mode: s.upgradeSince !== null ? 'online' : 'none',
+      },
+      'check-upgrade': { result: s.checkSince !== null ? RESULT.running : s.checkDone ? 0 : RESULT.init },
+      'input-signal': s.signal
+        ? { status: 1, cx: 1920, cy: 1080, interlaced: 0, 'frame-rate': 60, 'sample-rate': 48000 }
+        : { status: 0, cx: 0, cy: 0, interlaced: 0, 'frame-rate': 0, 'sample-rate': 0 },
+      usb: this.disk(s.usb, 0),
+      sd: this.disk(s.sd, 1),
+      upgrade: s.checkDone ? { ver: s.available, date: '2019-10-01 00:00:00', 'size-byte': 12004784 } : { ver: '', date: '', 'size-byte': 0 },
+    };
+  }
+
+  settings(): WireSettings {
+    const s = this.s;
+    return {
+      result: 0,
+      name: s.name,
+      passwd: 1,
+      'is-ssdp': 1,
+      'is-auto-rec': 0,
+      'is-auto-live': 0,
+      softap: { 'is-softap': 1, 'is-visible': 1, 'softap-ssid': s.sn, 'softap-passwd': s.sn.slice(-8) },
+      'date-time': { timezone: 'UTC', 'is-auto': 1 },
+      'rec-control': { ...s.recControl },
+      'rec-stream': 0,
+      'live-stream': 0,
+      'main-stream': { ...s.main },
+      'sub-stream': { cx: 1024, cy: 768, duration: 333333, kbps: 1024, gop: 1, fourcc: 0, profile: 2, cbrstat: 60, fullrange: 1 },
+      audio: { 'sample-rate': 48000, channels: 2, kbps: s.audioKbps },
+      'stream-server': s.servers.map((x) => ({ ...x })),
+    };
+  }
+
+  private session(req: SimRequest): boolean {
+    const sid = (req.headers.cookie ?? '').match(/(?:^|;\s*)sid=([^;]+)/)?.[1];
+    return !!sid && this.s.sessions.includes(sid);
+  }
+
+  private handle(req: SimRequest): SimReply | Promise<SimReply> {
+    this.tick();
+    const path = req.url.pathname;
+    if (path === '/usapi') return this.usapi(req);
+    if (!this.session(req)) return { status: 403, json: { result: RESULT.errNeedAuth } };
+    if (path === '/tmp/sbox-snapshot/sbox-quarter.jpg') return { status: 200, bytes: JPEG, contentType: 'image/jpeg' };
+    if (path.startsWith('/download/')) {
+      const full = decodeURIComponent(path.slice('/download'.length));
+      const f = this.s.files.find((x) => `${this.folder(x.disk)}/${x.name}` === full);
+      if (f) return { status: 200, bytes: Buffer.from(`simulated ${f.name}\n`), contentType: 'video/mp4' };
+      const t = this.s.files.find((x) => `${this.folder(x.disk)}/thumbnail/${x['thumbnail-name']}.jpg` === full);
+      if (t) return { status: 200, bytes: JPEG, contentType: 'image/jpeg' };
+    }
+    return { status: 404, json: { result: RESULT.errNotFound } };
+  }
+
+  private folder(disk: number): string {
+    return `/media/disk${disk}/${this.s.recControl['root-folder'] ?? FOLDER}`;
+  }
+
+  private usapi(req: SimRequest): SimReply {
+    const q = req.url.searchParams;
+    const method = q.get('method') ?? '';
+    const s = this.s;
+    if (method === 'ping') return ok({ 'cur-status': this.mask() });
+    if (method === 'login') {
+      if (q.get('id') !== this.username || q.get('pass') !== this.passHash) return fail(RESULT.loginRefused);
+      // At most two apps may hold the device.
+      if (s.sessions.length >= 2) return fail(RESULT.errOccupied);
+      const sid = randomBytes(16).toString('hex');
+      s.sessions.push(sid);
+      return { status: 200, json: { result: 0 }, headers: { 'set-cookie': `sid=${sid}; Path=/` } };
+    }
+    if (!this.session(req)) return fail(RESULT.errNeedAuth);
+    const num = (k: string) => Number(q.get(k));
+    switch (method) {
+      case 'logout':
+        return ok();
+      case 'get-info':
+        return { status: 200, json: this.info() };
+      case 'get-status':
+        return { status: 200, json: this.status() };
+      case 'get-settings':
+        return { status: 200, json: this.settings() };
+      case 'get-users':
+        return ok({ users: s.users });
+      case 'set-name': {
+        const name = q.get('name') ?? '';
+        if (!/^[A-Za-z0-9._\-+'[\]() ]{1,32}$/.test(name) || name.trim() !== name) return fail(RESULT.errString);
+        s.name = name;
+        return ok();
+      }
+      case 'start-rec': {
+        if (!s.signal) return fail(RESULT.errNoSignal);
+        if (!s.usb && !s.sd) return fail(RESULT.errDisk);
+        if (s.recordingSince !== null) return fail(RESULT.repeat);
+        s.recordingSince = Date.now();
+        const now = Date.now();
+        for (const disk of [0, 1]) {
+          if ((disk === 0 && (!s.usb || s.recControl['usb-option'] === 0)) || (disk === 1 && (!s.sd || s.recControl['sd-option'] === 0))) continue;
+          const n = s.fileSeq++;
+          s.files.push({
+            disk,
+            since: now,
+            name: `VID_${n}.mp4`,
+            'thumbnail-name': `VID_${n}.mp4_${Math.floor(now / 1000)}`,
+            status: 0,
+            'create-time': deviceTime(now),
+            'size-bytes': 0,
+            duration: 0,
+            width: s.main.cx,
+            height: s.main.cy,
+            interval: s.main.duration,
+            codec: s.main.codec ?? 0,
+          });
+        }
+        return ok();
+      }
+      case 'stop-rec':
+        if (s.recordingSince === null) return fail(RESULT.repeat);
+        this.tick();
+        s.recordingSince = null;
+        for (const f of s.files) if (f.status === 0) (f.status = 1), delete f.since;
+        return ok();
+      case 'start-live':
+        if (!s.servers.some((x) => x['is-use'] === 1)) return fail(RESULT.livingNotset);
+        if (!s.signal) return fail(RESULT.errNoSignal);
+        s.liveSince ??= Date.now();
+        return ok();
+      case 'stop-live':
+        if (s.liveSince === null) return fail(RESULT.repeat);
+        s.liveSince = null;
+        return ok();
+      case 'add-server': {
+        const type = num('type');
+        if (s.servers.length >= 16) return fail(RESULT.errChannelsLimited);
+        if (![0, 1, 2, 3, 100].includes(type)) return fail(RESULT.errParam);
+        const url = q.get('url') ?? '';
+        const key = q.get('key') ?? '';
+        if (type !== SERVER_TYPE.rtsp && (!url || !key)) return fail(RESULT.errLiveParam);
+        if (s.servers.some((x) => x.type === type && x.url === url && x.key === key)) return fail(RESULT.errSameName);
+        s.servers.push({ id: s.serverSeq++, type, url, key, 'is-auth': num('is-auth') || 0, user: '', passwd: '', 'is-use': 0, token: '', 'net-mode': num('net-mode') || 1, name: q.get('name') ?? url });
+        return ok();
+      }
+      case 'enable-server': {
+        const server = s.servers.find((x) => x.id === num('id'));
+        if (!server) return fail(RESULT.errNotFound);
+        if (num('is-use') === 1 && server['is-use'] !== 1) {
+          const enabled = s.servers.filter((x) => x['is-use'] === 1);
+          if (enabled.length >= 2) return fail(RESULT.errChannelsLimited);
+          if (enabled.length >= 1 && s.main.kbps > 4096) return fail(RESULT.err8MLimited);
+        }
+        server['is-use'] = num('is-use') === 1 ? 1 : 0;
+        if (!s.servers.some((x) => x['is-use'] === 1)) s.liveSince = null;
+        return ok();
+      }
+      case 'del-server': {
+        const i = s.servers.findIndex((x) => x.id === num('id'));
+        if (i < 0) return fail(RESULT.errNotFound);
+        s.servers.splice(i, 1);
+        return ok();
+      }
+      case 'set-video': {
+        const okRes = CODEC_CAP.resolutions!.some((r) => r.w === num('cx') && r.h === num('cy'));
+        const okKbps = CODEC_CAP['video-kbps']!.some((v) => v.value === num('kbps'));
+        const okDur = CODEC_CAP.durations!.some((v) => v.value === num('duration'));
+        const okGop = CODEC_CAP['gop-sec']!.some((v) => v.value === num('gop'));
+        if (!okRes || !okKbps || !okDur || !okGop) return fail(RESULT.errParam);
+        if (num('kbps') > 4096 && s.servers.filter((x) => x['is-use'] === 1).length > 1) return fail(RESULT.err8MLimited);
+        s.main = { ...s.main, cx: num('cx'), cy: num('cy'), kbps: num('kbps'), duration: num('duration'), gop: num('gop'), codec: num('codec') || 0 };
+        return ok();
+      }
+      case 'set-audio':
+        if (!CODEC_CAP['audio-kbps']!.some((v) => v.value === num('kbps'))) return fail(RESULT.errParam);
+        s.audioKbps = num('kbps');
+        return ok();
+      case 'set-rec-control': {
+        const unit = num('time-unit');
+        if (!TIME_UNITS.includes(unit)) return fail(RESULT.errRecParam);
+        if (unit * 60 * s.main.kbps * 125 > 4 * 1024 ** 3) return fail(RESULT.err4GLimited);
+        s.recControl = { ...s.recControl, 'usb-option': num('usb-option'), 'sd-option': num('sd-option'), 'time-unit': unit, 'root-folder': q.get('root-folder') ?? FOLDER };
+        return ok();
+      }
+      case 'get-media-files': {
+        const disk = num('disk-type');
+        if ((disk === 0 && !s.usb) || (disk === 1 && !s.sd)) return fail(RESULT.errDisk);
+        const files = s.files.filter((f) => f.disk === disk);
+        const start = num('start') || 0;
+        const count = num('count') || 10;
+        return ok({
+          path: this.folder(disk),
+          thumbnail: 'thumbnail',
+          'media-files': files.slice(start, start + count).map(({ disk: _d, since: _s, ...wire }) => wire),
+        });
+      }
+      case 'del-media-files': {
+        let body: { 'disk-type'?: number; 'media-files'?: string[] };
+        try {
+          body = JSON.parse(req.body) as typeof body;
+        } catch {
+          return fail(RESULT.errParam);
+        }
+        const names = body['media-files'] ?? [];
+        const targets = s.files.filter((f) => f.disk === body['disk-type'] && names.includes(f.name));
+        if (targets.length !== names.length) return fail(RESULT.errNotFound);
+        if (targets.some((f) => f.status === 0)) return fail(RESULT.errBusy);
+        s.files = s.files.filter((f) => !targets.includes(f));
+        return ok();
+      }
+      case 'online-update-check':
+        if (s.upgradeSince !== null) return fail(RESULT.errBusy);
+        s.checkSince = Date.now();
+        s.checkDone = false;
+        return ok();
+      case 'update':
+        if (q.get('mode') !== 'online' || !s.checkDone || s.available === s.firmware) return fail(RESULT.errVersion);
+        s.upgradeSince = Date.now();
+        return ok();
+      case 'reboot':
+        this.reboot();
+        return ok();
+      default:
+        return fail(RESULT.errParam);
+    }
+  }
+}
+
+/**
+ * Many simulated Ultra Stream encoders in one process, each on its own loopback port, stateful as the
+ * document describes. An encoder can be made unreachable (its port closes) and brought back.
+ */
+export class MagewellSimulator {
+  readonly encoders: EncoderSim[];
+
+  constructor(options: MagewellSimOptions) {
+    const passHash = createHash('md5').update(options.password).digest('hex');
+    this.encoders = Array.from(
+      { length: options.encoders ?? 4 },
+      (_, i) => new EncoderSim(i, options.username ?? 'Admin', passHash, options.timeScale ?? 1),
+    );
+  }
+
+  /** Starts every encoder; returns their base URLs. */
+  async listen(host = '127.0.0.1'): Promise<string[]> {
+    return Promise.all(
+      this.encoders.map(async (e) => {
+        const url = await e.server.listen(e.port, host);
+        e.port = Number(new URL(url).port);
+        return url;
+      }),
+    );
+  }
+
+  serial(i: number): string {
+    return this.encoders[i]!.s.sn;
+  }
+
+  /** Makes encoder i unreachable (connection refused) until bring back. */
+  async unplug(i: number): Promise<void> {
+    await this.encoders[i]!.server.close();
+  }
+
+  async plugIn(i: number, host = '127.0.0.1'): Promise<void> {
+    const e = this.encoders[i]!;
+    await e.server.listen(e.port, host);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.encoders.map((e) => e.server.close()));
+  }
+}
