@@ -181,9 +181,14 @@ export class HttpClient {
       }
       const outcome = await this.attempt(req, deadline, read);
       if (outcome.ok) return outcome.response;
-      const { error, retryAfterMs } = outcome;
+      const { error, retryAfterMs, unhealthy } = outcome;
       const canRetry = attempt < maxAttempts && error.retryable && retryAfterMs !== Infinity;
-      if (!canRetry) throw error;
+      if (!canRetry) {
+        // The breaker counts failed calls, not attempts: one call retried twice is one failure.
+        if (unhealthy) this.recordFailure(error);
+        else this.recordNeutral();
+        throw error;
+      }
       const backoff = this.opts.retryBaseMs * 2 ** (attempt - 1);
       await sleep(retryAfterMs ?? backoff / 2 + Math.random() * backoff);
     }
@@ -193,7 +198,9 @@ export class HttpClient {
     req: UpstreamRequest,
     deadline: 'reply' | 'headers',
     read: (body: Readable) => Promise<T>,
-  ): Promise<{ ok: true; response: UpstreamResponse<T> } | { ok: false; error: UpstreamError; retryAfterMs: number | null }> {
+  ): Promise<
+    { ok: true; response: UpstreamResponse<T> } | { ok: false; error: UpstreamError; retryAfterMs: number | null; unhealthy: boolean }
+  > {
     const url = new URL(req.url);
     this.counters.set(req.endpoint, (this.counters.get(req.endpoint) ?? 0) + 1);
     const started = performance.now();
@@ -220,18 +227,16 @@ export class HttpClient {
           status,
           retryable: status >= 500 || status === 429,
         });
-        if (isHealthFailure(status)) this.recordFailure(error);
-        else this.recordNeutral();
         const waitMs = retryAfter === null ? null : retryAfter > this.opts.maxRetryAfterMs ? Infinity : retryAfter;
-        return { ok: false, error, retryAfterMs: waitMs };
+        return { ok: false, error, retryAfterMs: waitMs, unhealthy: isHealthFailure(status) };
       }
       const body = await read(res.body);
       this.recordSuccess(performance.now() - started);
       return { ok: true, response: { status, headers: res.headers, body } };
     } catch (e) {
       const error = e instanceof UpstreamError ? e : this.networkError(req.endpoint, abort.signal.aborted ? 'timeout' : e);
-      this.recordFailure(error);
-      return { ok: false, error, retryAfterMs: null };
+      // A reply too large is the upstream's fault; so are timeouts, resets and malformed replies.
+      return { ok: false, error, retryAfterMs: null, unhealthy: true };
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,10 @@
 import { Writable } from 'node:stream';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { parseConfig, type AvgraphConfig } from '../../src/config.js';
+import { createHash } from 'node:crypto';
+import { parseConfig, type AvgraphConfig, type EpiphanSourceConfig } from '../../src/config.js';
+import { MagewellSource } from '../../src/sources/magewell/client.js';
+import { MagewellSimulator } from '../../src/sources/magewell/simulator.js';
 import { createLogger } from '../../src/log.js';
 import { EpiphanSource } from '../../src/sources/epiphan/client.js';
 import { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
@@ -10,6 +13,7 @@ import { start, type Running } from '../../src/start.js';
 export const CLOUD_TOKEN = 'cloud-token-7f3a9c1e5b2d4068';
 export const STUDIO_TOKEN = 'studio-token-e4c1b8a2d9f07356';
 export const MEDIA_SECRET = 'media-secret-0123456789abcdef';
+export const MW_PASSWORD = 'mw-password-4c7e1a9d';
 export const KEYS = {
   admin: 'key-admin-5d8e2f1a9b3c7064',
   control: 'key-control-8a1f6c3e2b9d0457',
@@ -25,6 +29,8 @@ export interface StackOptions {
   pollIntervalMs?: number;
   /** Leave API keys out: open access (as in demo mode). */
   open?: boolean;
+  /** Add a Magewell source ("encoders") with this many simulated encoders. */
+  magewell?: number;
 }
 
 export interface GqlResult<T = any> {
@@ -42,6 +48,7 @@ export class Stack {
   readonly bodies: string[] = [];
   cloud!: EpiphanSimulator;
   studio!: EpiphanSimulator;
+  magewell: MagewellSimulator | null = null;
   app!: Running;
   config!: AvgraphConfig;
   private readonly clients: Client[] = [];
@@ -53,7 +60,7 @@ export class Stack {
   }
 
   get secrets(): string[] {
-    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, ...Object.values(KEYS)];
+    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, MW_PASSWORD, createHash('md5').update(MW_PASSWORD).digest('hex'), ...Object.values(KEYS)];
   }
 
   async start(): Promise<this> {
@@ -63,6 +70,13 @@ export class Stack {
     this.studio = new EpiphanSimulator({ flavor: 'AV_STUDIO', token: STUDIO_TOKEN, fleetSize, timeScale });
     const [cloudUrl, studioUrl] = await Promise.all([this.cloud.listen(0), this.studio.listen(0)]);
     const tuning = { timeoutMs: this.opts.timeoutMs ?? 2_000, pollIntervalMs: this.opts.pollIntervalMs ?? 500 };
+    const magewell = [];
+    if (this.opts.magewell) {
+      this.magewell = new MagewellSimulator({ encoders: this.opts.magewell, password: MW_PASSWORD, timeScale });
+      const urls = await this.magewell.listen();
+      const devices = urls.map((baseUrl) => ({ baseUrl, downloadUrl: baseUrl, username: 'Admin', password: MW_PASSWORD }));
+      magewell.push({ id: 'encoders', vendor: 'MAGEWELL', devices, ...tuning });
+    }
     this.config = parseConfig(
       {
         port: 0,
@@ -79,6 +93,7 @@ export class Stack {
         sources: [
           { id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl: cloudUrl, token: CLOUD_TOKEN, ...tuning },
           { id: 'studio', vendor: 'AV_STUDIO', baseUrl: studioUrl, token: STUDIO_TOKEN, ...tuning },
+          ...magewell,
         ],
       },
       {},
@@ -98,7 +113,11 @@ export class Stack {
       port: 0,
       log: createLogger({ secrets: () => secrets, level: 'debug', destination }),
       pollers: { kickDelayMs: 20, jitter: 0 },
-      sources: this.config.sources.map((c) => new EpiphanSource({ config: c as never, http })),
+      sources: this.config.sources.map((c) =>
+        c.vendor === 'MAGEWELL'
+          ? new MagewellSource({ config: c, http, updateCheck: { timeoutMs: 3000, stepMs: 20 } })
+          : new EpiphanSource({ config: c as EpiphanSourceConfig, http }),
+      ),
     });
     return this;
   }
@@ -156,7 +175,7 @@ export class Stack {
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.dispose()));
     await this.app?.close();
-    await Promise.all([this.cloud?.close(), this.studio?.close()]);
+    await Promise.all([this.cloud?.close(), this.studio?.close(), this.magewell?.close()]);
     this.assertNoSecrets();
   }
 }

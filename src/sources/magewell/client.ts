@@ -98,7 +98,9 @@ export class MagewellSource implements Source {
 
   private async readDevice(e: Encoder): Promise<Device> {
     const info = await e.getInfo();
-    const [status, settings] = await Promise.all([e.call<WireStatus>('get-status'), e.call<WireSettings>('get-settings')]);
+    // One after the other: a dead encoder then costs one failed call per poll, not two.
+    const status = await e.call<WireStatus>('get-status');
+    const settings = await e.call<WireSettings>('get-settings');
     const flags = decodeStatus(status['cur-status']);
     // An update or reboot may change get-info (firmware version): read it again next time.
     if (flags.upgrade || flags.reboot) e.info = null;

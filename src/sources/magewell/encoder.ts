@@ -158,7 +158,15 @@ export class Encoder {
     });
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  /** Logs out (the device lets only two apps hold it) and closes the pool. */
+  async close(): Promise<void> {
+    const sid = this.sid;
+    this.sid = null;
+    if (sid) {
+      await this.http
+        .json({ method: 'GET', url: this.url('logout'), endpoint: 'GET logout', headers: { cookie: `sid=${sid}` }, retry: false })
+        .catch(() => undefined);
+    }
+    await this.http.close();
   }
 }

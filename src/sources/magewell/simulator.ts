@@ -344,8 +344,11 @@ class EncoderSim {
     if (!this.session(req)) return fail(RESULT.errNeedAuth);
     const num = (k: string) => Number(q.get(k));
     switch (method) {
-      case 'logout':
+      case 'logout': {
+        const sid = (req.headers.cookie ?? '').match(/(?:^|;\s*)sid=([^;]+)/)?.[1];
+        s.sessions = s.sessions.filter((x) => x !== sid);
         return ok();
+      }
       case 'get-info':
         return { status: 200, json: this.info() };
       case 'get-status':
