@@ -1,13 +1,15 @@
 import type { Device } from '../model.js';
 
-/** Device fields a subscriber can see change; vendorData is the raw payload and not compared. */
+/**
+ * Device fields a subscriber can see change. vendorData is the raw payload; lastSeenAt moves with every
+ * successful read (a heartbeat, not a change) and rides along with real changes.
+ */
 const COMPARED: (keyof Device)[] = [
   'name',
   'model',
   'connection',
   'isRecording',
   'isStreaming',
-  'lastSeenAt',
   'capabilities',
   'firmware',
   'settings',

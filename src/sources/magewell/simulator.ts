@@ -146,7 +146,7 @@ class EncoderSim {
     }
     this.server = new SimServer(
       (req) => this.handle(req),
-      (req) => (req.url.pathname === '/usapi' ? `GET ${req.url.searchParams.get('method')}` : `${req.method} ${req.url.pathname.split('/').slice(0, 2).join('/')}`),
+      (req) => `${req.method} ${req.url.pathname === '/usapi' ? req.url.searchParams.get('method') : req.url.pathname.split('/').slice(0, 2).join('/')}`,
       {
         'expire-session': () => void (this.s.sessions = []),
         reboot: () => this.reboot(),
