@@ -88,6 +88,18 @@ describe('Magewell client against its simulator', () => {
     expect(failures[0]!.message).not.toContain('not-the-password');
   });
 
+  it('tells an encoder that refuses us (UNKNOWN) from one that is gone (OFFLINE)', async () => {
+    const s = source();
+    await s.listDevices();
+    await Promise.all([source().listDevices(), source().listDevices()]);
+    await fetch(`${urls[0]}/__sim/expire-session`, { method: 'POST' });
+    // two other apps log in meanwhile: ours cannot get back in
+    await Promise.all([source(PASSWORD, [urls[0]!]).listDevices(), source(PASSWORD, [urls[0]!]).listDevices()]);
+    const { devices, failures } = await s.listDevices();
+    expect(devices[0]).toMatchObject({ vendorDeviceId: sim.serial(0), connection: 'UNKNOWN' });
+    expect(failures[0]).toMatchObject({ code: 'errOccupied' });
+  });
+
   it('keeps answering for the other encoders when one is unreachable', async () => {
     const s = source();
     await s.listDevices();
@@ -104,6 +116,12 @@ describe('Magewell client against its simulator', () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]).toBeInstanceOf(UpstreamError);
       expect(s.health().state).toBe('DEGRADED');
+      // the next read of the dead encoder is one ping, not a login or a status read
+      const before = s.callCounts();
+      await s.listDevices();
+      const after = s.callCounts();
+      expect(after['GET ping']! - (before['GET ping'] ?? 0)).toBeGreaterThanOrEqual(1);
+      expect(after['GET get-status']! - before['GET get-status']!).toBe(2);
     } finally {
       await sim.plugIn(2);
     }

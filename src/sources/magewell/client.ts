@@ -8,11 +8,12 @@ import { Encoder } from './encoder.js';
 import {
   CAPABILITIES,
   decodeStatus,
+  isDeviceResult,
   mapDevice,
   mapMediaFile,
   mapUsers,
   mediaRef,
-  offlineDevice,
+  unreadableDevice,
   parseRecordingId,
   settingsCalls,
   splitRtmpUrl,
@@ -97,6 +98,8 @@ export class MagewellSource implements Source {
   }
 
   private async readDevice(e: Encoder): Promise<Device> {
+    // An encoder that failed last time is first asked whether it is there at all: one cheap call, no login.
+    if (e.failing) await e.ping();
     const info = await e.getInfo();
     // One after the other: a dead encoder then costs one failed call per poll, not two.
     const status = await e.call<WireStatus>('get-status');
@@ -104,6 +107,7 @@ export class MagewellSource implements Source {
     const flags = decodeStatus(status['cur-status']);
     // An update or reboot may change get-info (firmware version): read it again next time.
     if (flags.upgrade || flags.reboot) e.info = null;
+    e.failing = false;
     return mapDevice(this.id, info, status, settings);
   }
 
@@ -113,8 +117,10 @@ export class MagewellSource implements Source {
         try {
           return { device: await this.readDevice(e) };
         } catch (err) {
+          e.failing = true;
           const failure = err instanceof UpstreamError ? err : e.http.error(`encoder ${e.label}: ${(err as Error).message}`, {});
-          return { device: e.info ? offlineDevice(this.id, e.info, e.lastSeenAt) : null, failure };
+          const answered = isDeviceResult(failure.code);
+          return { device: e.info ? unreadableDevice(this.id, e.info, e.lastSeenAt, answered) : null, failure };
         }
       }),
     );

@@ -36,6 +36,8 @@ export class Encoder {
   /** get-info, cached: it changes only with a firmware update. */
   info: WireInfo | null = null;
   lastSeenAt: Date | null = null;
+  /** The last read failed; the next one starts with a ping. */
+  failing = false;
   /** Logins made so far; tests read it. */
   logins = 0;
 

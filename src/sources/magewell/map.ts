@@ -37,6 +37,11 @@ export function resultName(code: number): string {
   return RESULT_NAMES[code] ?? `result ${code}`;
 }
 
+/** Whether an error code is one the device itself answered with (so it is reachable). */
+export function isDeviceResult(code: string | null): boolean {
+  return code !== null && Object.values(RESULT_NAMES).includes(code);
+}
+
 /** Only busy, timeout and still-running states are worth trying again. */
 export function isRetryableResult(code: number): boolean {
   return code === RESULT.errBusy || code === RESULT.errTimeout || code === RESULT.running;
@@ -257,8 +262,11 @@ export function mapDevice(sourceId: string, info: WireInfo, status: WireStatus, 
   };
 }
 
-/** An encoder that answered before but not now: what is known of it, marked offline. */
-export function offlineDevice(sourceId: string, info: WireInfo, lastSeenAt: Date | null): Device {
+/**
+ * An encoder that answered before but cannot be read now: what is known of it. OFFLINE when it does not
+ * answer at all; UNKNOWN when it answers ping but refuses us (password changed, held by two other apps).
+ */
+export function unreadableDevice(sourceId: string, info: WireInfo, lastSeenAt: Date | null, reachable: boolean): Device {
   return {
     sourceId,
     vendor: 'MAGEWELL',
@@ -266,7 +274,7 @@ export function offlineDevice(sourceId: string, info: WireInfo, lastSeenAt: Date
     name: info.product.sn,
     model: info.product['module-name'] ?? null,
     kind: 'ENCODER',
-    connection: 'OFFLINE',
+    connection: reachable ? 'UNKNOWN' : 'OFFLINE',
     isRecording: null,
     isStreaming: null,
     lastSeenAt,
