@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { UpstreamError } from '../errors.js';
 import type { SourceHealth, Vendor } from '../model.js';
 import { CircuitBreaker } from './breaker.js';
+import { HealthWatch } from './health-watch.js';
 import { redact } from './redact.js';
 
 export interface HttpClientOptions {
@@ -74,8 +75,7 @@ export class HttpClient {
   private lastSuccessAt: Date | null = null;
   private lastError: string | null = null;
   private lastFailed = false;
-  private readonly healthListeners = new Set<(h: SourceHealth) => void>();
-  private lastHealthState: string;
+  private readonly watch: HealthWatch;
 
   constructor(options: HttpClientOptions) {
     this.sourceId = options.sourceId;
@@ -91,7 +91,7 @@ export class HttpClient {
       breakerCooldownMs: options.breakerCooldownMs ?? 10_000,
     };
     this.breaker = new CircuitBreaker(this.opts.breakerThreshold, this.opts.breakerCooldownMs);
-    this.lastHealthState = this.healthKey();
+    this.watch = new HealthWatch(() => this.health());
   }
 
   /** Upstream calls made so far, by endpoint name ("GET devices": 3). */
@@ -118,8 +118,7 @@ export class HttpClient {
   }
 
   onHealthChange(listener: (h: SourceHealth) => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
+    return this.watch.subscribe(listener);
   }
 
   /** A JSON reply, size-limited; malformed JSON is an UpstreamError. */
@@ -282,31 +281,18 @@ export class HttpClient {
     this.lastSuccessAt = new Date();
     this.lastFailed = false;
     this.breaker.onSuccess();
-    this.emitHealthIfChanged();
+    this.watch.check();
   }
 
   private recordFailure(error: UpstreamError): void {
     this.lastError = error.message;
     this.lastFailed = true;
     this.breaker.onFailure();
-    this.emitHealthIfChanged();
+    this.watch.check();
   }
 
   private recordNeutral(): void {
     this.breaker.onNeutral();
-    this.emitHealthIfChanged();
-  }
-
-  private healthKey(): string {
-    const h = this.health();
-    return `${h.state}:${h.circuitOpen}`;
-  }
-
-  private emitHealthIfChanged(): void {
-    const key = this.healthKey();
-    if (key === this.lastHealthState) return;
-    this.lastHealthState = key;
-    const h = this.health();
-    for (const l of this.healthListeners) l(h);
+    this.watch.check();
   }
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { MagewellSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, UpstreamError, ValidationError } from '../../errors.js';
 import type { Capability, Device, DeviceCommand, Recording, Share, SourceHealth, TimeRange } from '../../model.js';
+import { HealthWatch } from '../health-watch.js';
 import type { UpstreamResponse } from '../http.js';
 import type { CommandResult, FleetRead, MediaRequest, Source } from '../source.js';
 import { Encoder } from './encoder.js';
@@ -38,8 +39,7 @@ export class MagewellSource implements Source {
   readonly pollIntervalMs: number;
   readonly encoders: Encoder[];
   private readonly updateCheck: { timeoutMs: number; stepMs: number };
-  private lastHealthKey = '';
-  private readonly healthListeners = new Set<(h: SourceHealth) => void>();
+  private readonly watch: HealthWatch;
 
   constructor({ config, http, updateCheck }: MagewellSourceOptions) {
     this.id = config.id;
@@ -48,8 +48,8 @@ export class MagewellSource implements Source {
     this.encoders = config.devices.map(
       (d) => new Encoder({ sourceId: config.id, ...d, timeoutMs: config.timeoutMs, http }),
     );
-    for (const e of this.encoders) e.http.onHealthChange(() => this.emitHealth());
-    this.lastHealthKey = this.healthKey();
+    this.watch = new HealthWatch(() => this.health());
+    for (const e of this.encoders) e.http.onHealthChange(() => this.watch.check());
   }
 
   /** The source is as healthy as its encoders: DOWN when none answers, DEGRADED when some do not. */
@@ -68,22 +68,8 @@ export class MagewellSource implements Source {
     };
   }
 
-  private healthKey(): string {
-    const h = this.health();
-    return `${h.state}:${h.circuitOpen}`;
-  }
-
-  private emitHealth(): void {
-    const key = this.healthKey();
-    if (key === this.lastHealthKey) return;
-    this.lastHealthKey = key;
-    const h = this.health();
-    for (const l of this.healthListeners) l(h);
-  }
-
   onHealthChange(listener: (h: SourceHealth) => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
+    return this.watch.subscribe(listener);
   }
 
   callCounts(): Record<string, number> {
