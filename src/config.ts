@@ -98,6 +98,7 @@ export type AvgraphConfig = z.output<typeof configSchema>;
 export type SourceConfig = AvgraphConfig['sources'][number];
 export type EpiphanSourceConfig = z.output<typeof epiphanSource>;
 export type MagewellSourceConfig = z.output<typeof magewellSource>;
+export type VideoloftSourceConfig = z.output<typeof videoloftSource>;
 
 function keyPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(

@@ -9,8 +9,8 @@ export function requireScope(ctx: Context, scope: Scope): void {
   if (!hasScope(ctx, scope)) throw new PermissionDeniedError(`this API key lacks the "${scope}" scope`);
 }
 
-export function requireCapability(source: Source, vendorDeviceId: string, capability: Capability): void {
-  if (!source.capabilitiesOf(vendorDeviceId).includes(capability)) {
+export async function requireCapability(source: Source, vendorDeviceId: string, capability: Capability): Promise<void> {
+  if (!(await source.capabilitiesOf(vendorDeviceId)).includes(capability)) {
     throw new NotSupportedError(`${source.vendor} devices do not support ${capability}`, capability);
   }
 }
@@ -45,8 +45,8 @@ export async function runCommand(
 ): Promise<{ source: Source; vendorDeviceId: string; device: Device | null; result: CommandResult }> {
   requireScope(ctx, scope);
   const { source, vendorDeviceId } = deviceTarget(ctx, deviceId);
-  requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
-  if (extraCapability) requireCapability(source, vendorDeviceId, extraCapability);
+  await requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
+  if (extraCapability) await requireCapability(source, vendorDeviceId, extraCapability);
   await source.validateCommand(vendorDeviceId, command);
   const device = await loadDevice(ctx, source.id, vendorDeviceId);
   if (!device) throw new NotFoundError(`no device ${JSON.stringify(deviceId)}`);

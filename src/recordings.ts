@@ -17,10 +17,9 @@ export function timeRange(from: Date | null, to: Date | null, now = Date.now()):
 
 const newestFirst = (a: Recording, b: Recording) => b.startedAt.getTime() - a.startedAt.getTime();
 
-/** One device's recordings in a range, newest first; only devices that record are asked. */
+/** One device's recordings in a range, newest first. (Sources without recordings answer [] without a call.) */
 export async function deviceRecordings(ctx: Context, device: Device, from: Date | null, to: Date | null): Promise<Recording[]> {
   const range = timeRange(from, to);
-  if (!device.capabilities.includes('RECORD')) return [];
   const source = ctx.runtime.sources.get(device.sourceId);
   if (!source) return [];
   return (await source.listRecordings(device.vendorDeviceId, range)).sort(newestFirst);
@@ -50,17 +49,15 @@ export async function mergedRecordings(ctx: Context, q: RecordingQuery): Promise
     targets = await loadFleets(ctx, [...ctx.runtime.sources.keys()]);
   }
   const lists = await Promise.all(
-    targets
-      .filter((d) => d.capabilities.includes('RECORD'))
-      .map(async (d) => {
-        const source = ctx.runtime.sources.get(d.sourceId)!;
-        try {
-          return await source.listRecordings(d.vendorDeviceId, range);
-        } catch (e) {
-          addPartialError(ctx, source.id, e);
-          return [];
-        }
-      }),
+    targets.map(async (d) => {
+      const source = ctx.runtime.sources.get(d.sourceId)!;
+      try {
+        return await source.listRecordings(d.vendorDeviceId, range);
+      } catch (e) {
+        addPartialError(ctx, source.id, e);
+        return [];
+      }
+    }),
   );
   const all = lists.flat().filter((r) => !q.triggers?.length || q.triggers.includes(r.trigger));
   return all.sort(newestFirst);

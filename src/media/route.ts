@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../sources/source.js';
+import { rewritePlaylist } from './hls.js';
 import type { MediaSigner } from './signer.js';
 
 const PASS_HEADERS = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'last-modified', 'etag'];
@@ -21,6 +22,15 @@ export function createMediaHandler(deps: { signer: MediaSigner; sources: Map<str
     if (!source) return text(res, 404, 'unknown source');
     try {
       const upstream = await source.fetchMedia(verdict.media.ref, { range: req.headers.range });
+      if ('playlist' in upstream) {
+        const sourceId = source.id;
+        const body = rewritePlaylist(upstream.playlist, (uri) => {
+          const ref = upstream.refFor(uri);
+          return ref === null ? null : deps.signer.url({ sourceId, ref });
+        });
+        res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'no-cache' });
+        return void res.end(req.method === 'HEAD' ? undefined : body);
+      }
       if (upstream.status === 404) {
         upstream.body.resume();
         return text(res, 404, 'not found upstream');

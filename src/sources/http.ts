@@ -11,8 +11,8 @@ export interface HttpClientOptions {
   vendor: Vendor;
   /** Connect, header and body timeouts, each. */
   timeoutMs?: number;
-  /** Secrets this source knows; scrubbed from every message it produces. */
-  secrets?: string[];
+  /** Secrets this source knows (a function for ones that change, like session tokens); scrubbed from every message. */
+  secrets?: string[] | (() => string[]);
   maxBodyBytes?: number;
   maxRetries?: number;
   retryBaseMs?: number;
@@ -34,6 +34,10 @@ export interface UpstreamRequest {
   retry?: boolean;
   /** HTTP statuses the caller handles itself (no error, no breaker failure), e.g. 404. */
   acceptStatus?: number[];
+  /** Longest silence allowed inside a streamed body (long-lived feeds); default timeoutMs. */
+  bodyTimeoutMs?: number;
+  /** Ends the request (and its body) when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface UpstreamResponse<T> {
@@ -71,7 +75,8 @@ export class HttpClient {
   private readonly breaker: CircuitBreaker;
   private readonly counters = new Map<string, number>();
   private readonly latencies: number[] = [];
-  private readonly opts: Required<Omit<HttpClientOptions, 'sourceId' | 'vendor'>>;
+  private readonly opts: Required<Omit<HttpClientOptions, 'sourceId' | 'vendor' | 'secrets'>>;
+  private readonly secrets: () => string[];
   private lastSuccessAt: Date | null = null;
   private lastError: string | null = null;
   private lastFailed = false;
@@ -82,7 +87,6 @@ export class HttpClient {
     this.vendor = options.vendor;
     this.opts = {
       timeoutMs: options.timeoutMs ?? 10_000,
-      secrets: options.secrets ?? [],
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
       maxRetries: options.maxRetries ?? 2,
       retryBaseMs: options.retryBaseMs ?? 200,
@@ -90,6 +94,8 @@ export class HttpClient {
       breakerThreshold: options.breakerThreshold ?? 5,
       breakerCooldownMs: options.breakerCooldownMs ?? 10_000,
     };
+    const secrets = options.secrets ?? [];
+    this.secrets = typeof secrets === 'function' ? secrets : () => secrets;
     this.breaker = new CircuitBreaker(this.opts.breakerThreshold, this.opts.breakerCooldownMs);
     this.watch = new HealthWatch(() => this.health());
   }
@@ -207,9 +213,12 @@ export class HttpClient {
     // undici's own timers are coarse (about a second); this one is exact.
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.opts.timeoutMs);
+    const onCallerAbort = () => abort.abort();
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
       const res = await this.pool(url.origin).request({
         signal: abort.signal,
+        ...(req.bodyTimeoutMs ? { bodyTimeout: req.bodyTimeoutMs } : {}),
         method: req.method,
         path: url.pathname + url.search,
         headers: { 'user-agent': 'avgraph', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
@@ -238,6 +247,7 @@ export class HttpClient {
       return { ok: false, error, retryAfterMs: null, unhealthy: true };
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -268,7 +278,7 @@ export class HttpClient {
 
   /** Every UpstreamError this client makes goes through here, so none carries a secret. */
   error(message: string, init: { code?: string; retryable?: boolean; status?: number }): UpstreamError {
-    return new UpstreamError(redact(`${this.vendor} source "${this.sourceId}": ${message}`, this.opts.secrets), {
+    return new UpstreamError(redact(`${this.vendor} source "${this.sourceId}": ${message}`, this.secrets()), {
       vendor: this.vendor,
       sourceId: this.sourceId,
       ...init,

@@ -7,6 +7,8 @@ import { EpiphanSimulator } from './epiphan/simulator.js';
 import { MagewellSource } from './magewell/client.js';
 import { MagewellSimulator } from './magewell/simulator.js';
 import type { Source } from './source.js';
+import { VideoloftSource } from './videoloft/client.js';
+import { VideoloftSimulator } from './videoloft/simulator.js';
 
 /** A simulator started for demo mode, with the source config that points at it. */
 export interface DemoSource {
@@ -50,11 +52,26 @@ const magewellEntry: VendorEntry = {
   },
 };
 
+const videoloftEntry: VendorEntry = {
+  createSource(config) {
+    if (config.vendor !== 'VIDEOLOFT') throw new Error(`registry: ${config.vendor} given to VIDEOLOFT`);
+    return new VideoloftSource({ config });
+  },
+  async startDemo() {
+    const email = 'ops@example.com';
+    const password = randomBytes(12).toString('hex');
+    const sim = new VideoloftSimulator({ email, password, camerasPerOwner: 4, loggers: 2 });
+    const authUrl = await sim.listen();
+    return { config: { id: 'cams', vendor: 'VIDEOLOFT', authUrl, email, password }, close: () => sim.close() };
+  },
+};
+
 /** The one place a vendor is plugged in. */
 const registry: Partial<Record<Vendor, VendorEntry>> = {
   EPIPHAN_CLOUD: epiphanEntry('EPIPHAN_CLOUD', 'cloud'),
   AV_STUDIO: epiphanEntry('AV_STUDIO', 'studio'),
   MAGEWELL: magewellEntry,
+  VIDEOLOFT: videoloftEntry,
 };
 
 export function supportedVendors(): Vendor[] {

@@ -46,6 +46,9 @@ export type SimReply =
 
 export type SimHandler = (req: SimRequest) => SimReply | Promise<SimReply>;
 
+/** A route that answers on the raw response (long-lived streams); returns false to fall through. */
+export type SimRawHandler = (req: SimRequest, res: ServerResponse) => boolean;
+
 /**
  * The HTTP shell every vendor simulator runs in: loopback server, request counters by route, fault
  * injection and a small control API under /__sim. The vendor part only answers requests.
@@ -62,6 +65,7 @@ export class SimServer {
     private readonly routeName: (req: SimRequest) => string,
     /** Vendor-specific control commands: POST /__sim/<name>. */
     private readonly control: Record<string, (body: Record<string, unknown>) => unknown> = {},
+    private readonly raw?: SimRawHandler,
   ) {}
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -121,6 +125,7 @@ export class SimServer {
           this.faults.retryAfterSeconds !== null ? { 'retry-after': String(this.faults.retryAfterSeconds) } : {};
         return this.send(res, { status: this.faults.errorStatus, json: { error: 'simulated failure' }, headers });
       }
+      if (this.raw?.(simReq, res)) return;
       this.send(res, await this.handler(simReq));
     } catch (e) {
       this.send(res, { status: 500, json: { error: (e as Error).message } });

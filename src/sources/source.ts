@@ -17,6 +17,24 @@ export interface FleetRead {
   failures: UpstreamError[];
 }
 
+/** What a source that can push (a realtime feed) tells the live layer. */
+export type SourceEvent =
+  | { type: 'deviceChanged'; vendorDeviceId: string }
+  /** The feed came back after a gap: read everything again so nothing that happened meanwhile is lost. */
+  | { type: 'resync' }
+  | { type: 'recordingAdded'; recording: Recording };
+
+/**
+ * An HLS playlist fetched upstream, for the media route to rewrite: every URI becomes a signed avgraph URL
+ * for the ref `refFor` gives (null drops the line), so players never see vendor URLs or tokens.
+ */
+export interface PlaylistMedia {
+  playlist: string;
+  refFor(uri: string): string | null;
+}
+
+export type MediaResponse = UpstreamResponse<Readable> | PlaylistMedia;
+
 /** What a command produced, beyond changing the device. */
 export interface CommandResult {
   /** The stream a startStream created or changed. */
@@ -48,7 +66,7 @@ export interface Source {
    * Capabilities a device has, known without an upstream call, so unsupported mutations are refused
    * before anything is sent.
    */
-  capabilitiesOf(vendorDeviceId: string): Capability[];
+  capabilitiesOf(vendorDeviceId: string): Promise<Capability[]>;
 
   listRecordings(vendorDeviceId: string, range: TimeRange): Promise<Recording[]>;
   getRecording(vendorDeviceId: string, vendorRecordingId: string): Promise<Recording | null>;
@@ -69,8 +87,13 @@ export interface Source {
   /** Deletes recordings of one device; returns the vendor recording ids deleted. Only with DELETE_RECORDINGS. */
   deleteRecordings?(vendorDeviceId: string, vendorRecordingIds: string[]): Promise<string[]>;
 
-  /** Fetches a MediaRef's bytes with the source's credentials. */
-  fetchMedia(ref: string, req: MediaRequest): Promise<UpstreamResponse<Readable>>;
+  /** Fetches a MediaRef's bytes (or an HLS playlist to rewrite) with the source's credentials. */
+  fetchMedia(ref: string, req: MediaRequest): Promise<MediaResponse>;
+
+  /** Push sources: starts their feed while anyone listens; the returned function stops it. */
+  watch?(listener: (event: SourceEvent) => void): () => void;
+  /** Whether the push feed is up now (pollers slow down while it is). */
+  pushing?(): boolean;
 
   close(): Promise<void>;
 }

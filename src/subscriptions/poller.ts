@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Device } from '../model.js';
-import type { Source } from '../sources/source.js';
+import type { Source, SourceEvent } from '../sources/source.js';
 import { changedFields } from './diff.js';
 import type { PubSub } from './pubsub.js';
 
@@ -12,6 +12,8 @@ export interface PollerOptions {
   /** Share of the interval added or removed at random, so pollers of many sources spread out. */
   jitter?: number;
 }
+
+const PUSH_SLOWDOWN = 6;
 
 /**
  * One poller per source, never per subscriber: it reads the fleet while anyone listens, diffs it against
@@ -25,6 +27,7 @@ export class SourcePoller {
   private failures = 0;
   private last = new Map<string, Device>();
   private baseline = false;
+  private unwatch: (() => void) | null = null;
   /** Polls made since start; tests and benchmarks read it. */
   polls = 0;
 
@@ -41,7 +44,10 @@ export class SourcePoller {
 
   acquire(): () => void {
     this.refs += 1;
-    if (this.refs === 1) this.schedule(0);
+    if (this.refs === 1) {
+      this.schedule(0);
+      this.unwatch = this.source.watch?.((e) => this.onPush(e)) ?? null;
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -66,7 +72,16 @@ export class SourcePoller {
     this.stop();
   }
 
+  /** A push source's event: a change is read at once (the diff names it); a new recording goes straight out. */
+  private onPush(e: SourceEvent): void {
+    if (e.type === 'deviceChanged' || e.type === 'resync') return this.kick();
+    const device = this.last.get(e.recording.deviceVendorId);
+    if (device) this.pubsub.publish('recordingAdded', { item: e.recording, device });
+  }
+
   private stop(): void {
+    this.unwatch?.();
+    this.unwatch = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.baseline = false;
@@ -81,7 +96,8 @@ export class SourcePoller {
   }
 
   private nextDelay(): number {
-    const base = this.source.pollIntervalMs;
+    // While a push feed is up, polling is only a safety net.
+    const base = this.source.pollIntervalMs * (this.source.pushing?.() ? PUSH_SLOWDOWN : 1);
     if (this.failures > 0) return Math.min(this.opts.maxBackoffMs, base * 2 ** this.failures);
     const j = this.opts.jitter;
     return base * (1 - j + Math.random() * 2 * j);

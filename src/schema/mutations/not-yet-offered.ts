@@ -43,10 +43,10 @@ builder.mutationFields((t) => ({
       email: t.arg.string({ required: true }),
       rights: t.arg({ type: [ShareRightEnum], required: true }),
     },
-    resolve: (_r, args, ctx) => {
+    resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
       const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
-      requireCapability(source, vendorDeviceId, 'SHARE');
+      await requireCapability(source, vendorDeviceId, 'SHARE');
       return refuse(source.vendor, 'shares', 'SHARE');
     },
   }),

@@ -23,7 +23,7 @@ builder.mutationField('deleteRecordings', (t) =>
         const owned = parseChildId(id.vendorId);
         if (!owned) throw new NotFoundError(`${JSON.stringify(raw)} is not a Recording id`);
         const source = sourceFromArg(ctx, id.sourceId);
-        requireCapability(source, owned.deviceVendorId, 'DELETE_RECORDINGS');
+        await requireCapability(source, owned.deviceVendorId, 'DELETE_RECORDINGS');
         if (!source.deleteRecordings) throw new NotSupportedError(`${source.vendor} cannot delete recordings`, 'DELETE_RECORDINGS');
         const key = `${id.sourceId}\n${owned.deviceVendorId}`;
         const g = groups.get(key) ?? { sourceId: id.sourceId, deviceVendorId: owned.deviceVendorId, ids: [] };

@@ -3,7 +3,7 @@ import type { EpiphanSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, ValidationError } from '../../errors.js';
 import type { Capability, Device, DeviceCommand, Recording, TimeRange, Vendor } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
-import type { CommandResult, FleetRead, MediaRequest, Source } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import {
   asDeviceList,
   capabilitiesFor,
@@ -85,7 +85,7 @@ export class EpiphanSource implements Source {
     return wire && !wire.IsUnpaired ? mapDevice(this.id, this.vendor, wire) : null;
   }
 
-  capabilitiesOf(): Capability[] {
+  async capabilitiesOf(): Promise<Capability[]> {
     return capabilitiesFor(this.vendor);
   }
 

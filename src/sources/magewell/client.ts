@@ -4,7 +4,7 @@ import { NotFoundError, NotSupportedError, UpstreamError, ValidationError } from
 import type { Capability, Device, DeviceCommand, Recording, Share, SourceHealth, TimeRange } from '../../model.js';
 import { HealthWatch } from '../health-watch.js';
 import type { UpstreamResponse } from '../http.js';
-import type { CommandResult, FleetRead, MediaRequest, Source } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import { Encoder } from './encoder.js';
 import {
   CAPABILITIES,
@@ -39,7 +39,7 @@ export class MagewellSource implements Source {
   readonly pollIntervalMs: number;
   readonly encoders: Encoder[];
   private readonly updateCheck: { timeoutMs: number; stepMs: number };
-  private readonly watch: HealthWatch;
+  private readonly healthWatch: HealthWatch;
 
   constructor({ config, http, updateCheck }: MagewellSourceOptions) {
     this.id = config.id;
@@ -48,8 +48,8 @@ export class MagewellSource implements Source {
     this.encoders = config.devices.map(
       (d) => new Encoder({ sourceId: config.id, ...d, timeoutMs: config.timeoutMs, http }),
     );
-    this.watch = new HealthWatch(() => this.health());
-    for (const e of this.encoders) e.http.onHealthChange(() => this.watch.check());
+    this.healthWatch = new HealthWatch(() => this.health());
+    for (const e of this.encoders) e.http.onHealthChange(() => this.healthWatch.check());
   }
 
   /** The source is as healthy as its encoders: DOWN when none answers, DEGRADED when some do not. */
@@ -69,7 +69,7 @@ export class MagewellSource implements Source {
   }
 
   onHealthChange(listener: (h: SourceHealth) => void): () => void {
-    return this.watch.subscribe(listener);
+    return this.healthWatch.subscribe(listener);
   }
 
   callCounts(): Record<string, number> {
@@ -132,7 +132,7 @@ export class MagewellSource implements Source {
     return e ? this.readDevice(e) : null;
   }
 
-  capabilitiesOf(): Capability[] {
+  async capabilitiesOf(): Promise<Capability[]> {
     return CAPABILITIES;
   }
 

@@ -1,0 +1,507 @@
+import type { Readable } from 'node:stream';
+import type { VideoloftSourceConfig } from '../../config.js';
+import { NotFoundError, NotSupportedError, PermissionDeniedError, UpstreamError, ValidationError } from '../../errors.js';
+import type { Capability, Device, DeviceCommand, Recording, Share, TimeRange } from '../../model.js';
+import { HttpClient, type UpstreamResponse } from '../http.js';
+import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source, SourceEvent } from '../source.js';
+import { RealtimeFeed } from './feed.js';
+import {
+  accessShare,
+  alertId,
+  alertList,
+  canControl,
+  capabilitiesFor,
+  flattenTree,
+  mapAlert,
+  mapCamera,
+  snapshotAt,
+  statusByUidd,
+  treeErrors,
+} from './map.js';
+import { TaskRepeater } from './repeater.js';
+import { VideoloftSession, type SessionState } from './session.js';
+import { PTZ_DIRECTION, TASK, type WireAlert, type WireCameraStatus, type WireDeviceSummary, type WireDeviceTree, type WireViewerInfo } from './wire.js';
+
+export interface VideoloftTiming {
+  /** livecommand cadence while a live stream is wanted (document: every 30 s). */
+  liveEveryMs: number;
+  /** How long one startStream keeps the camera live unless renewed or stopped. */
+  liveHoldMs: number;
+  /** triggerevent cadence (document: every 15 s). */
+  triggerEveryMs: number;
+  /** How long captureSnapshot waits for the new image, and how often it looks. */
+  captureTimeoutMs: number;
+  captureStepMs: number;
+  /** viewerInfo is cached this long (document: refresh every 10 minutes). */
+  viewerInfoTtlMs: number;
+  /** Token renewal ahead of its 20-minute life. */
+  refreshAfterMs: number;
+  /** The realtime feed is reconnected this often (the logger cuts it at 5 minutes). */
+  feedReconnectMs: number;
+}
+
+const DEFAULT_TIMING: VideoloftTiming = {
+  liveEveryMs: 30_000,
+  liveHoldMs: 10 * 60_000,
+  triggerEveryMs: 15_000,
+  captureTimeoutMs: 10_000,
+  captureStepMs: 500,
+  viewerInfoTtlMs: 10 * 60_000,
+  refreshAfterMs: 15 * 60_000,
+  feedReconnectMs: 4 * 60_000,
+};
+
+/** URLs longer than this are split (viewerInfo takes many uidds "up to the URL length limit"). */
+const MAX_URL = 4000;
+const ALERT_PAGE = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Known {
+  owner: string;
+  alias: string | null;
+  summary: WireDeviceSummary;
+}
+
+/** A Videoloft account: authenticator, the loggers its cameras sit on, and their Wowza servers. */
+export class VideoloftSource implements Source {
+  readonly id: string;
+  readonly vendor = 'VIDEOLOFT' as const;
+  readonly pollIntervalMs: number;
+  readonly http: HttpClient;
+  readonly session: VideoloftSession;
+  readonly live: TaskRepeater;
+  private readonly trigger: TaskRepeater;
+  private readonly timing: VideoloftTiming;
+  private readonly scheme: string;
+  private readonly infos = new Map<string, { info: WireViewerInfo; at: number }>();
+  private readonly known = new Map<string, Known>();
+  private feed: RealtimeFeed | null = null;
+  /** Who hears about changes while the source is watched. */
+  private listener: ((e: SourceEvent) => void) | null = null;
+  /** Alerts already announced ("uidd:id"), so feed, reconnects and catch-up never repeat one. */
+  private readonly announced = new Set<string>();
+  /** Per camera, the newest alert start (s) accounted for; a status showing a later one means we missed it. */
+  private readonly alertMarks = new Map<string, number>();
+
+  constructor(opts: { config: VideoloftSourceConfig; http?: { retryBaseMs?: number; breakerCooldownMs?: number }; timing?: Partial<VideoloftTiming> }) {
+    const { config } = opts;
+    this.id = config.id;
+    this.pollIntervalMs = config.pollIntervalMs ?? 5_000;
+    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.scheme = new URL(config.authUrl).protocol;
+    this.http = new HttpClient({
+      sourceId: config.id,
+      vendor: 'VIDEOLOFT',
+      timeoutMs: config.timeoutMs,
+      secrets: () => [config.password, this.session?.token ?? ''].filter((s) => s.length >= 4),
+      ...opts.http,
+    });
+    this.session = new VideoloftSession(this.http, {
+      authUrl: config.authUrl,
+      email: config.email,
+      password: config.password,
+      refreshAfterMs: this.timing.refreshAfterMs,
+    });
+    const log = () => undefined;
+    this.live = new TaskRepeater(this.timing.liveEveryMs, (uidd) => this.task(uidd, TASK.live), log);
+    this.trigger = new TaskRepeater(this.timing.triggerEveryMs, (uidd) => this.task(uidd, TASK.trigger), log);
+  }
+
+  health() {
+    return this.http.health();
+  }
+
+  onHealthChange(listener: Parameters<HttpClient['onHealthChange']>[0]) {
+    return this.http.onHealthChange(listener);
+  }
+
+  callCounts() {
+    return this.http.callCounts();
+  }
+
+  /** Logger and Wowza values are host names; they take the authenticator's scheme. */
+  private host(value: string): string {
+    return /^https?:\/\//i.test(value) ? value.replace(/\/+$/, '') : `${this.scheme}//${value}`;
+  }
+
+  private auth(s: SessionState) {
+    return { authorization: `ManythingToken ${s.token}` };
+  }
+
+  private async devicesTree(): Promise<WireDeviceTree<WireDeviceSummary>> {
+    const tree = await this.session.with((s) =>
+      this.http.json<WireDeviceTree<WireDeviceSummary>>({ method: 'GET', url: `${s.authenticator}/devices`, endpoint: 'GET devices', headers: this.auth(s) }),
+    );
+    const body = tree.body ?? {};
+    for (const { owner, alias, device } of flattenTree(body)) this.known.set(device.uidd, { owner, alias, summary: device });
+    return body;
+  }
+
+  /** viewerInfo for these uidds: cached ones reused, the rest fetched in as few calls as the URL length allows. */
+  async viewerInfo(uidds: string[]): Promise<Map<string, WireViewerInfo>> {
+    const now = Date.now();
+    const missing = uidds.filter((u) => {
+      const c = this.infos.get(u);
+      return !c || now - c.at > this.timing.viewerInfoTtlMs;
+    });
+    const batches: string[][] = [];
+    let batch: string[] = [];
+    let length = 0;
+    for (const u of missing) {
+      const add = `uidd=${encodeURIComponent(u)}&`.length;
+      if (batch.length && length + add > MAX_URL) {
+        batches.push(batch);
+        batch = [];
+        length = 0;
+      }
+      batch.push(u);
+      length += add;
+    }
+    if (batch.length) batches.push(batch);
+    await Promise.all(
+      batches.map(async (b) => {
+        const q = b.map((u) => `uidd=${encodeURIComponent(u)}`).join('&');
+        const res = await this.session.with((s) =>
+          this.http.json<WireDeviceTree<WireViewerInfo>>({ method: 'GET', url: `${s.authenticator}/devices/viewerInfo?${q}`, endpoint: 'GET viewerInfo', headers: this.auth(s) }),
+        );
+        for (const { device } of flattenTree(res.body ?? {})) this.infos.set(device.uidd, { info: device, at: Date.now() });
+      }),
+    );
+    return new Map(uidds.flatMap((u) => (this.infos.has(u) ? [[u, this.infos.get(u)!.info] as const] : [])));
+  }
+
+  private async info(uidd: string): Promise<WireViewerInfo> {
+    const info = (await this.viewerInfo([uidd])).get(uidd);
+    if (!info?.logger) throw new NotFoundError(`no Videoloft camera ${JSON.stringify(uidd)}`);
+    return info;
+  }
+
+  /** /cameras/status for many cameras of one logger in one call. */
+  private async statuses(logger: string, uidds: string[]): Promise<Map<string, WireCameraStatus>> {
+    const q = uidds.map((u) => `uid=${encodeURIComponent(u)}`).join('&');
+    const res = await this.session.with((s) =>
+      this.http.json<WireDeviceTree<WireCameraStatus>>({
+        method: 'GET',
+        url: `${this.host(logger)}/cameras/status?${q}`,
+        endpoint: 'GET cameras/status',
+        headers: this.auth(s),
+      }),
+    );
+    return statusByUidd(res.body ?? {});
+  }
+
+  async listDevices(): Promise<FleetRead> {
+    const tree = await this.devicesTree();
+    const cameras = flattenTree(tree);
+    const failures: UpstreamError[] = treeErrors(tree).map((e) =>
+      this.http.error(`camera ${e.uidd}: ${e.reason}`, { code: e.reason.toUpperCase().replace(/\W+/g, '_') }),
+    );
+    const infos = await this.viewerInfo(cameras.map((c) => c.device.uidd));
+    const byLogger = new Map<string, string[]>();
+    for (const c of cameras) {
+      const logger = infos.get(c.device.uidd)?.logger;
+      if (logger) byLogger.set(logger, [...(byLogger.get(logger) ?? []), c.device.uidd]);
+    }
+    const statuses = new Map<string, WireCameraStatus>();
+    await Promise.all(
+      [...byLogger].map(async ([logger, uidds]) => {
+        try {
+          for (const [k, v] of await this.statuses(logger, uidds)) statuses.set(k, v);
+        } catch (e) {
+          failures.push(e instanceof UpstreamError ? e : this.http.error(`logger status failed`, {}));
+        }
+      }),
+    );
+    if (this.listener) await this.catchUp(statuses);
+    const devices = cameras.map((c) =>
+      mapCamera({
+        sourceId: this.id,
+        owner: c.owner,
+        alias: c.alias,
+        info: { ...c.device, ...infos.get(c.device.uidd) },
+        status: statuses.get(c.device.uidd),
+        keepAliveUntil: this.live.until(c.device.uidd),
+      }),
+    );
+    return { devices, failures };
+  }
+
+  async getDevice(uidd: string): Promise<Device | null> {
+    const { devices } = await this.listDevices();
+    return devices.find((d) => d.vendorDeviceId === uidd) ?? null;
+  }
+
+  async capabilitiesOf(uidd: string): Promise<Capability[]> {
+    return capabilitiesFor((await this.viewerInfo([uidd])).get(uidd));
+  }
+
+  private async alertsPage(uidd: string, offset: number): Promise<WireAlert[]> {
+    const info = await this.info(uidd);
+    const res = await this.session.with(async (s) => {
+      const q = new URLSearchParams({
+        uid: uidd,
+        startt: '1',
+        offset: String(offset),
+        limit: String(ALERT_PAGE),
+        maxage: String((await this.session.get()).maxAgeDays * 86_400_000),
+        token: s.token,
+      });
+      return this.http.json<unknown>({ method: 'GET', url: `${this.host(info.logger!)}/alert?${q}`, endpoint: 'GET alert' });
+    });
+    return alertList(res.body);
+  }
+
+  /** Alerts come newest first, 50 a page; paging stops once a page reaches past the range. */
+  async listRecordings(uidd: string, range: TimeRange): Promise<Recording[]> {
+    const out: Recording[] = [];
+    for (let offset = 0; ; offset += ALERT_PAGE) {
+      const page = await this.alertsPage(uidd, offset);
+      for (const a of page) {
+        const r = mapAlert(this.id, uidd, a);
+        if (r && r.startedAt >= range.from && r.startedAt <= range.to) out.push(r);
+      }
+      const oldest = Math.min(...page.map((a) => a.startt));
+      if (page.length < ALERT_PAGE || oldest < range.from.getTime()) return out;
+    }
+  }
+
+  async getRecording(uidd: string, id: string): Promise<Recording | null> {
+    for (let offset = 0; offset < 50 * ALERT_PAGE; offset += ALERT_PAGE) {
+      const page = await this.alertsPage(uidd, offset);
+      const hit = page.find((a) => String(a.alert ?? a.id) === id);
+      if (hit) return mapAlert(this.id, uidd, hit);
+      if (page.length < ALERT_PAGE) return null;
+    }
+    return null;
+  }
+
+  private async permissions(uidd: string): Promise<string[] | undefined> {
+    if (!this.known.has(uidd)) await this.devicesTree();
+    const k = this.known.get(uidd);
+    if (!k) throw new NotFoundError(`no Videoloft camera ${JSON.stringify(uidd)}`);
+    return k.summary.permissions;
+  }
+
+  async validateCommand(uidd: string, command: DeviceCommand): Promise<void> {
+    if (!canControl(await this.permissions(uidd))) throw new PermissionDeniedError('this account may only view this camera (read-only permission)');
+    switch (command.type) {
+      case 'startStream':
+        if (command.rtmpUrl !== null) throw new ValidationError('Videoloft cameras stream to their own Wowza server; rtmpUrl cannot be used', 'rtmpUrl');
+        return;
+      case 'stopStream':
+        if (command.vendorStreamId !== null && command.vendorStreamId !== 'live') throw new NotFoundError('no such stream on this camera');
+        return;
+      case 'triggerEvent':
+        if (!Number.isInteger(command.seconds) || command.seconds < 1 || command.seconds > 3600) {
+          throw new ValidationError('seconds must be an integer from 1 to 3600', 'seconds');
+        }
+        return;
+      case 'captureSnapshot':
+        if (command.size === 'FULL') throw new ValidationError('Videoloft cameras capture THUMB (256x144) or STILL (640x360) images', 'size');
+        return;
+      case 'movePtz':
+        return;
+      default:
+        throw new NotSupportedError(`Videoloft cameras do not support ${command.type}`);
+    }
+  }
+
+  async execute(uidd: string, command: DeviceCommand): Promise<CommandResult> {
+    switch (command.type) {
+      case 'startStream':
+        await this.live.hold(uidd, this.timing.liveHoldMs);
+        return { vendorStreamId: 'live' };
+      case 'stopStream':
+        this.live.release(uidd);
+        return {};
+      case 'triggerEvent':
+        await this.trigger.hold(uidd, command.seconds * 1000);
+        return {};
+      case 'captureSnapshot':
+        return { snapshot: await this.capture(uidd, command.size === 'STILL' ? 'STILL' : 'THUMB') };
+      case 'movePtz': {
+        const dir = PTZ_DIRECTION[command.direction];
+        const action = command.mode === 'STOP' ? TASK.ptzStop : command.mode === 'START' ? `ptzstart_${dir}` : `ptz_${dir}`;
+        await this.task(uidd, action);
+        return {};
+      }
+      default:
+        throw new NotSupportedError(`Videoloft cameras do not support ${command.type}`);
+    }
+  }
+
+  /** Asks for a capture, then waits (bounded) for lastthumb / laststill to move. */
+  private async capture(uidd: string, size: 'THUMB' | 'STILL') {
+    const info = await this.info(uidd);
+    const field = size === 'THUMB' ? 'lastthumb' : 'laststill';
+    const before = (await this.statuses(info.logger!, [uidd])).get(uidd)?.[field] ?? 0;
+    await this.task(uidd, size === 'THUMB' ? TASK.thumb : TASK.still);
+    const until = Date.now() + this.timing.captureTimeoutMs;
+    while (Date.now() < until) {
+      await sleep(this.timing.captureStepMs);
+      const now = (await this.statuses(info.logger!, [uidd])).get(uidd)?.[field] ?? 0;
+      if (now && now !== before) return snapshotAt(this.id, uidd, size, now);
+    }
+    throw this.http.error(`camera ${uidd}: no new image within ${this.timing.captureTimeoutMs} ms`, { code: 'CAPTURE_TIMEOUT', retryable: true });
+  }
+
+  private async task(uidd: string, action: string): Promise<void> {
+    const info = await this.info(uidd);
+    await this.session.with((s) =>
+      this.http.json({
+        method: 'GET',
+        url: `${this.host(info.logger!)}/sendcameratask?${new URLSearchParams({ uid: uidd, action, token: s.token })}`,
+        endpoint: `GET sendcameratask ${action.split('_')[0]}`,
+        retry: false,
+      }),
+    );
+  }
+
+  async listShares(uidd: string): Promise<Share[]> {
+    const s = await this.session.get();
+    if (!this.known.has(uidd)) await this.devicesTree();
+    const k = this.known.get(uidd);
+    return k ? accessShare(this.id, uidd, s.uid, k.owner, k.summary.permissions) : [];
+  }
+
+  /** Hosts media may come from: the loggers and Wowza servers viewerInfo named. */
+  private knownHost(url: URL): boolean {
+    for (const { info } of this.infos.values()) {
+      for (const h of [info.logger, info.wowza]) if (h && new URL(this.host(h)).host === url.host) return true;
+    }
+    return false;
+  }
+
+  /** A playlist the player gets rewritten: URIs resolved, token removed, each a ref to fetch (with the token) later. */
+  private playlist(text: string, base: string, server: 'logger' | 'wowza', token: string): MediaResponse {
+    return {
+      playlist: text,
+      refFor: (uri) => {
+        const url = new URL(uri, base);
+        for (const p of ['token', 'userToken']) if (url.searchParams.get(p) === token) url.searchParams.delete(p);
+        if (url.pathname.includes(token)) return null;
+        return `hls:${server}|${url.toString()}`;
+      },
+    };
+  }
+
+  private async get(url: string, endpoint: string, req: MediaRequest): Promise<UpstreamResponse<Readable>> {
+    return this.http.stream({ method: 'GET', url, endpoint, headers: req.range ? { range: req.range } : {}, acceptStatus: [206, 404] });
+  }
+
+  private async text(url: string, endpoint: string): Promise<string> {
+    const res = await this.get(url, endpoint, {});
+    const chunks: Buffer[] = [];
+    for await (const c of res.body) chunks.push(c as Buffer);
+    if (res.status === 404) throw new NotFoundError('playlist not found upstream');
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async fetchMedia(refText: string, req: MediaRequest): Promise<MediaResponse> {
+    const at = refText.indexOf(':');
+    const kind = refText.slice(0, at);
+    const rest = refText.slice(at + 1);
+    return this.session.with(async (s) => {
+      if (kind === 'hls') {
+        const [server, raw] = [rest.slice(0, rest.indexOf('|')), rest.slice(rest.indexOf('|') + 1)];
+        const url = new URL(raw);
+        if (!this.knownHost(url) || (server !== 'logger' && server !== 'wowza')) throw new NotSupportedError('unknown media host');
+        url.searchParams.set(server === 'wowza' ? 'userToken' : 'token', s.token);
+        if (url.pathname.endsWith('.m3u8')) return this.playlist(await this.text(url.toString(), 'GET hls playlist'), url.toString(), server, s.token);
+        return this.get(url.toString(), 'GET hls segment', req);
+      }
+      const [uidd, ...parts] = rest.split('/');
+      const info = await this.info(uidd!);
+      const logger = this.host(info.logger!);
+      switch (kind) {
+        case 'getthumb':
+        case 'getstill':
+        case 'alertthumb':
+          return this.get(`${logger}/${kind}/${encodeURIComponent(uidd!)}/${encodeURIComponent(parts[0]!)}/${encodeURIComponent(s.token)}`, `GET ${kind}`, req);
+        case 'alerthls':
+        case 'alertmp4': {
+          const [id, startS, endS, rom] = parts;
+          const q = new URLSearchParams({ uid: uidd!, startt: startS!, endt: endS!, rom: rom!, id: id!, buildmp4: kind === 'alertmp4' ? '1' : '0', token: s.token });
+          const url = `${logger}/alerturl.m3u8?${q}`;
+          return kind === 'alertmp4' ? this.get(url, 'GET alerturl mp4', req) : this.playlist(await this.text(url, 'GET alerturl'), url, 'logger', s.token);
+        }
+        case 'live': {
+          if (!info.wowza || !info.streamname) throw new NotFoundError('the camera has no live stream server');
+          const url = `${this.host(info.wowza)}/manything/${encodeURIComponent(info.streamname)}/playlist.m3u8?${new URLSearchParams({ userToken: s.token })}`;
+          return this.playlist(await this.text(url, 'GET wowza playlist'), url, 'wowza', s.token);
+        }
+        default:
+          throw new NotSupportedError('unknown media reference');
+      }
+    });
+  }
+
+  private announce(uidd: string, a: WireAlert): void {
+    const id = alertId(a);
+    if (!id) return;
+    this.alertMarks.set(uidd, Math.max(this.alertMarks.get(uidd) ?? 0, Math.floor(a.startt / 1000)));
+    const key = `${uidd}:${id}`;
+    if (this.announced.has(key)) return;
+    this.announced.add(key);
+    if (this.announced.size > 5000) this.announced.delete(this.announced.values().next().value!);
+    const r = mapAlert(this.id, uidd, a);
+    if (r) this.listener?.({ type: 'recordingAdded', recording: r });
+  }
+
+  /**
+   * Alerts the feed did not bring (it was down, or a message was cut): a camera whose status shows a newer
+   * alert than we announced gets its latest alerts read, and the missing ones announced.
+   */
+  private async catchUp(statuses: Map<string, WireCameraStatus>): Promise<void> {
+    await Promise.all(
+      [...statuses].map(async ([uidd, s]) => {
+        const last = s.lastalert ?? 0;
+        const mark = this.alertMarks.get(uidd);
+        if (mark === undefined) return void this.alertMarks.set(uidd, last);
+        if (last <= mark) return;
+        const page = await this.alertsPage(uidd, 0).catch(() => [] as WireAlert[]);
+        for (const a of [...page].reverse()) if (Math.floor(a.startt / 1000) > mark) this.announce(uidd, a);
+        this.alertMarks.set(uidd, Math.max(this.alertMarks.get(uidd) ?? 0, last));
+      }),
+    );
+  }
+
+  /** The realtime feed of every logger this account's cameras sit on, while anyone listens. */
+  watch(listener: (event: SourceEvent) => void): () => void {
+    this.listener = listener;
+    const feed = new RealtimeFeed({
+      http: this.http,
+      session: this.session,
+      loggers: async () => {
+        const infos = [...this.infos.values()].map((x) => x.info);
+        if (infos.length === 0) await this.listDevices();
+        return [...new Set([...this.infos.values()].flatMap((x) => (x.info.logger ? [this.host(x.info.logger)] : [])))];
+      },
+      reconnectMs: this.timing.feedReconnectMs,
+      onMessage: (m) => {
+        if (m.type === 'liveSession' && (m.data.uidd || m.data.uid)) listener({ type: 'deviceChanged', vendorDeviceId: String(m.data.uidd ?? m.data.uid) });
+        if (m.type === 'alert' && (m.data.uid || m.data.uidd)) this.announce(String(m.data.uid ?? m.data.uidd), m.data);
+      },
+      onReconnect: () => listener({ type: 'resync' }),
+    });
+    this.feed = feed;
+    feed.start();
+    return () => {
+      feed.stop();
+      if (this.feed === feed) this.feed = null;
+      this.listener = null;
+      this.alertMarks.clear();
+    };
+  }
+
+  pushing(): boolean {
+    return this.feed?.connected ?? false;
+  }
+
+  async close(): Promise<void> {
+    this.feed?.stop();
+    this.live.stopAll();
+    this.trigger.stopAll();
+    await this.http.close();
+  }
+}
