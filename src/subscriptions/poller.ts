@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { Device } from '../model.js';
+import type { Device, Recording } from '../model.js';
 import type { Source, SourceEvent } from '../sources/source.js';
 import { changedFields } from './diff.js';
 import type { PubSub } from './pubsub.js';
@@ -28,6 +28,8 @@ export class SourcePoller {
   private last = new Map<string, Device>();
   private baseline = false;
   private unwatch: (() => void) | null = null;
+  /** Pushed recordings whose device no poll has shown yet; sent after the next poll. */
+  private waiting: Recording[] = [];
   /** Polls made since start; tests and benchmarks read it. */
   polls = 0;
 
@@ -77,6 +79,10 @@ export class SourcePoller {
     if (e.type === 'deviceChanged' || e.type === 'resync') return this.kick();
     const device = this.last.get(e.recording.deviceVendorId);
     if (device) this.pubsub.publish('recordingAdded', { item: e.recording, device });
+    else {
+      this.waiting.push(e.recording);
+      this.kick();
+    }
   }
 
   private stop(): void {
@@ -86,6 +92,7 @@ export class SourcePoller {
     this.timer = null;
     this.baseline = false;
     this.last.clear();
+    this.waiting = [];
     this.failures = 0;
   }
 
@@ -145,6 +152,12 @@ export class SourcePoller {
     }
     this.last = next;
     this.baseline = true;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const r of waiting) {
+      const device = next.get(r.deviceVendorId);
+      if (device) this.pubsub.publish('recordingAdded', { item: r, device });
+    }
   }
 
   /** Stream and snapshot events follow from the device diff: no extra upstream call. */

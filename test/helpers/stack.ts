@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { parseConfig, type AvgraphConfig, type EpiphanSourceConfig } from '../../src/config.js';
 import { MagewellSource } from '../../src/sources/magewell/client.js';
 import { MagewellSimulator } from '../../src/sources/magewell/simulator.js';
+import { VideoloftSource, type VideoloftTiming } from '../../src/sources/videoloft/client.js';
+import { VideoloftSimulator, type VideoloftSimOptions } from '../../src/sources/videoloft/simulator.js';
 import { createLogger } from '../../src/log.js';
 import { EpiphanSource } from '../../src/sources/epiphan/client.js';
 import { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
@@ -14,6 +16,7 @@ export const CLOUD_TOKEN = 'cloud-token-7f3a9c1e5b2d4068';
 export const STUDIO_TOKEN = 'studio-token-e4c1b8a2d9f07356';
 export const MEDIA_SECRET = 'media-secret-0123456789abcdef';
 export const MW_PASSWORD = 'mw-password-4c7e1a9d';
+export const VL_PASSWORD = 'vl-password-9e3b5f71';
 export const KEYS = {
   admin: 'key-admin-5d8e2f1a9b3c7064',
   control: 'key-control-8a1f6c3e2b9d0457',
@@ -31,6 +34,10 @@ export interface StackOptions {
   open?: boolean;
   /** Add a Magewell source ("encoders") with this many simulated encoders. */
   magewell?: number;
+  /** Add a Videoloft source ("cams") with this many cameras per owner (two owners). */
+  videoloft?: number;
+  videoloftSim?: Partial<VideoloftSimOptions>;
+  videoloftTiming?: Partial<VideoloftTiming>;
 }
 
 export interface GqlResult<T = any> {
@@ -49,9 +56,13 @@ export class Stack {
   cloud!: EpiphanSimulator;
   studio!: EpiphanSimulator;
   magewell: MagewellSimulator | null = null;
+  videoloft: VideoloftSimulator | null = null;
   app!: Running;
   config!: AvgraphConfig;
   private readonly clients: Client[] = [];
+  videoloftSource: VideoloftSource | null = null;
+  /** Every Videoloft token issued during the run: they are secrets too. */
+  private readonly videoloftTokens: string[] = [];
 
   constructor(private readonly opts: StackOptions = {}) {}
 
@@ -60,7 +71,7 @@ export class Stack {
   }
 
   get secrets(): string[] {
-    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, MW_PASSWORD, createHash('md5').update(MW_PASSWORD).digest('hex'), ...Object.values(KEYS)];
+    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, MW_PASSWORD, VL_PASSWORD, ...this.videoloftTokens, createHash('md5').update(MW_PASSWORD).digest('hex'), ...Object.values(KEYS)];
   }
 
   async start(): Promise<this> {
@@ -70,12 +81,24 @@ export class Stack {
     this.studio = new EpiphanSimulator({ flavor: 'AV_STUDIO', token: STUDIO_TOKEN, fleetSize, timeScale });
     const [cloudUrl, studioUrl] = await Promise.all([this.cloud.listen(0), this.studio.listen(0)]);
     const tuning = { timeoutMs: this.opts.timeoutMs ?? 2_000, pollIntervalMs: this.opts.pollIntervalMs ?? 500 };
-    const magewell = [];
+    const extra = [];
     if (this.opts.magewell) {
       this.magewell = new MagewellSimulator({ encoders: this.opts.magewell, password: MW_PASSWORD, timeScale });
       const urls = await this.magewell.listen();
       const devices = urls.map((baseUrl) => ({ baseUrl, downloadUrl: baseUrl, username: 'Admin', password: MW_PASSWORD }));
-      magewell.push({ id: 'encoders', vendor: 'MAGEWELL', devices, ...tuning });
+      extra.push({ id: 'encoders', vendor: 'MAGEWELL', devices, ...tuning });
+    }
+    if (this.opts.videoloft) {
+      this.videoloft = new VideoloftSimulator({
+        email: 'ops@example.com',
+        password: VL_PASSWORD,
+        camerasPerOwner: this.opts.videoloft,
+        timeScale,
+        motionEverySeconds: 0,
+        ...this.opts.videoloftSim,
+      });
+      const authUrl = await this.videoloft.listen();
+      extra.push({ id: 'cams', vendor: 'VIDEOLOFT', authUrl, email: 'ops@example.com', password: VL_PASSWORD, ...tuning });
     }
     this.config = parseConfig(
       {
@@ -93,7 +116,7 @@ export class Stack {
         sources: [
           { id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl: cloudUrl, token: CLOUD_TOKEN, ...tuning },
           { id: 'studio', vendor: 'AV_STUDIO', baseUrl: studioUrl, token: STUDIO_TOKEN, ...tuning },
-          ...magewell,
+          ...extra,
         ],
       },
       {},
@@ -113,11 +136,15 @@ export class Stack {
       port: 0,
       log: createLogger({ secrets: () => secrets, level: 'debug', destination }),
       pollers: { kickDelayMs: 20, jitter: 0 },
-      sources: this.config.sources.map((c) =>
-        c.vendor === 'MAGEWELL'
-          ? new MagewellSource({ config: c, http, updateCheck: { timeoutMs: 3000, stepMs: 20 } })
-          : new EpiphanSource({ config: c as EpiphanSourceConfig, http }),
-      ),
+      sources: this.config.sources.map((c) => {
+        if (c.vendor === 'MAGEWELL') return new MagewellSource({ config: c, http, updateCheck: { timeoutMs: 3000, stepMs: 20 } });
+        if (c.vendor === 'VIDEOLOFT') {
+          const source = new VideoloftSource({ config: c, http, timing: { captureStepMs: 20, captureTimeoutMs: 2000, ...this.opts.videoloftTiming } });
+          this.videoloftSource = source;
+          return source;
+        }
+        return new EpiphanSource({ config: c as EpiphanSourceConfig, http });
+      }),
     });
     return this;
   }
@@ -175,7 +202,8 @@ export class Stack {
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.dispose()));
     await this.app?.close();
-    await Promise.all([this.cloud?.close(), this.studio?.close(), this.magewell?.close()]);
+    await Promise.all([this.cloud?.close(), this.studio?.close(), this.magewell?.close(), this.videoloft?.close()]);
+    if (this.videoloft) this.videoloftTokens.push(...this.videoloft.issuedTokens);
     this.assertNoSecrets();
   }
 }

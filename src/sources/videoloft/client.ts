@@ -82,6 +82,10 @@ export class VideoloftSource implements Source {
   private readonly announced = new Set<string>();
   /** Per camera, the newest alert start (s) accounted for; a status showing a later one means we missed it. */
   private readonly alertMarks = new Map<string, number>();
+  /** Cameras whose mark is an alert we announced (not just the newest alert seen when watching began). */
+  private readonly markedByAlert = new Set<string>();
+  /** The feed came back after a gap: the next read checks even alerts within the last second we knew. */
+  private resyncing = false;
 
   constructor(opts: { config: VideoloftSourceConfig; http?: { retryBaseMs?: number; breakerCooldownMs?: number }; timing?: Partial<VideoloftTiming> }) {
     const { config } = opts;
@@ -440,6 +444,7 @@ export class VideoloftSource implements Source {
     const id = alertId(a);
     if (!id) return;
     this.alertMarks.set(uidd, Math.max(this.alertMarks.get(uidd) ?? 0, Math.floor(a.startt / 1000)));
+    this.markedByAlert.add(uidd);
     const key = `${uidd}:${id}`;
     if (this.announced.has(key)) return;
     this.announced.add(key);
@@ -453,14 +458,17 @@ export class VideoloftSource implements Source {
    * alert than we announced gets its latest alerts read, and the missing ones announced.
    */
   private async catchUp(statuses: Map<string, WireCameraStatus>): Promise<void> {
+    // Status times are whole seconds: after a gap, an alert in the same second as the last one known may be new.
+    const inclusive = this.resyncing;
+    this.resyncing = false;
     await Promise.all(
       [...statuses].map(async ([uidd, s]) => {
         const last = s.lastalert ?? 0;
         const mark = this.alertMarks.get(uidd);
         if (mark === undefined) return void this.alertMarks.set(uidd, last);
-        if (last <= mark) return;
+        if (last < mark || (last === mark && !(inclusive && this.markedByAlert.has(uidd)))) return;
         const page = await this.alertsPage(uidd, 0).catch(() => [] as WireAlert[]);
-        for (const a of [...page].reverse()) if (Math.floor(a.startt / 1000) > mark) this.announce(uidd, a);
+        for (const a of [...page].reverse()) if (Math.floor(a.startt / 1000) >= mark) this.announce(uidd, a);
         this.alertMarks.set(uidd, Math.max(this.alertMarks.get(uidd) ?? 0, last));
       }),
     );
@@ -482,7 +490,10 @@ export class VideoloftSource implements Source {
         if (m.type === 'liveSession' && (m.data.uidd || m.data.uid)) listener({ type: 'deviceChanged', vendorDeviceId: String(m.data.uidd ?? m.data.uid) });
         if (m.type === 'alert' && (m.data.uid || m.data.uidd)) this.announce(String(m.data.uid ?? m.data.uidd), m.data);
       },
-      onReconnect: () => listener({ type: 'resync' }),
+      onReconnect: () => {
+        this.resyncing = true;
+        listener({ type: 'resync' });
+      },
     });
     this.feed = feed;
     feed.start();
@@ -491,6 +502,7 @@ export class VideoloftSource implements Source {
       if (this.feed === feed) this.feed = null;
       this.listener = null;
       this.alertMarks.clear();
+      this.markedByAlert.clear();
     };
   }
 

@@ -63,6 +63,8 @@ export class VideoloftSimulator {
   readonly wowza: SimServer;
   readonly cameras: Camera[] = [];
   private readonly tokens = new Map<string, number>();
+  /** Every token handed out, so tests can look for them where they must not be. */
+  readonly issuedTokens: string[] = [];
   private readonly opts: Required<VideoloftSimOptions>;
   private loggerHosts: string[] = [];
   private wowzaHost = '';
@@ -269,6 +271,7 @@ export class VideoloftSimulator {
       if (q.get('email') !== this.opts.email || q.get('password') !== this.opts.password) return json(401, { error: 'Unauthorized' });
       const token = `${randomBytes(24).toString('base64url')}.`;
       this.tokens.set(token, Date.now() + this.opts.tokenTtlMs);
+      this.issuedTokens.push(token);
       return json(200, { result: { uid: Number(OWNERS[0]!.uid), authToken: token, authenticator: this.authUrl, accountInfo: { maxAge: 7, maxDevices: 50, type: 'pro' }, time: Date.now(), region: 'sim' } });
     }
     if (!this.tokenOk(this.headerToken(req))) return json(401, { error: 'Unauthorized' });
