@@ -174,6 +174,23 @@ export class VideoloftSource implements Source {
     return new Map(uidds.flatMap((u) => (this.infos.has(u) ? [[u, this.infos.get(u)!.info] as const] : [])));
   }
 
+  /**
+   * Runs a call against a camera's logger; when the logger says the camera is not resident (it moved), the
+   * camera's viewerInfo is read again and the call made once more on the new logger.
+   */
+  private async onLogger<T>(uidd: string, call: (logger: string, info: WireViewerInfo) => Promise<T>): Promise<T> {
+    const info = await this.info(uidd);
+    try {
+      return await call(this.host(info.logger!), info);
+    } catch (e) {
+      if (!(e instanceof UpstreamError) || e.status !== 404) throw e;
+      this.infos.delete(uidd);
+      const moved = await this.info(uidd);
+      if (moved.logger === info.logger) throw e;
+      return call(this.host(moved.logger!), moved);
+    }
+  }
+
   private async info(uidd: string): Promise<WireViewerInfo> {
     const info = (await this.viewerInfo([uidd])).get(uidd);
     if (!info?.logger) throw new NotFoundError(`no Videoloft camera ${JSON.stringify(uidd)}`);
@@ -191,6 +208,8 @@ export class VideoloftSource implements Source {
         headers: this.auth(s),
       }),
     );
+    // Cameras the logger no longer holds have moved: their viewerInfo is read again next time.
+    for (const e of treeErrors(res.body ?? {})) this.infos.delete(e.uidd);
     return statusByUidd(res.body ?? {});
   }
 
@@ -240,18 +259,20 @@ export class VideoloftSource implements Source {
   }
 
   private async alertsPage(uidd: string, offset: number): Promise<WireAlert[]> {
-    const info = await this.info(uidd);
-    const res = await this.session.with(async (s) => {
-      const q = new URLSearchParams({
-        uid: uidd,
-        startt: '1',
-        offset: String(offset),
-        limit: String(ALERT_PAGE),
-        maxage: String((await this.session.get()).maxAgeDays * 86_400_000),
-        token: s.token,
-      });
-      return this.http.json<unknown>({ method: 'GET', url: `${this.host(info.logger!)}/alert?${q}`, endpoint: 'GET alert' });
-    });
+    const maxAgeDays = (await this.session.get()).maxAgeDays;
+    const res = await this.onLogger(uidd, (logger) =>
+      this.session.with((s) => {
+        const q = new URLSearchParams({
+          uid: uidd,
+          startt: '1',
+          offset: String(offset),
+          limit: String(ALERT_PAGE),
+          maxage: String(maxAgeDays * 86_400_000),
+          token: s.token,
+        });
+        return this.http.json<unknown>({ method: 'GET', url: `${logger}/alert?${q}`, endpoint: 'GET alert' });
+      }),
+    );
     return alertList(res.body);
   }
 
@@ -350,14 +371,15 @@ export class VideoloftSource implements Source {
   }
 
   private async task(uidd: string, action: string): Promise<void> {
-    const info = await this.info(uidd);
-    await this.session.with((s) =>
-      this.http.json({
-        method: 'GET',
-        url: `${this.host(info.logger!)}/sendcameratask?${new URLSearchParams({ uid: uidd, action, token: s.token })}`,
-        endpoint: `GET sendcameratask ${action.split('_')[0]}`,
-        retry: false,
-      }),
+    await this.onLogger(uidd, (logger) =>
+      this.session.with((s) =>
+        this.http.json({
+          method: 'GET',
+          url: `${logger}/sendcameratask?${new URLSearchParams({ uid: uidd, action, token: s.token })}`,
+          endpoint: `GET sendcameratask ${action.split('_')[0]}`,
+          retry: false,
+        }),
+      ),
     );
   }
 
