@@ -52,14 +52,27 @@ const videoloftSource = z.strictObject({
   ...tuning,
 });
 
-const evercamSource = z.strictObject({
-  id: sourceId,
-  vendor: z.literal('EVERCAM'),
-  baseUrl: httpUrl,
-  apiId: z.string().min(1),
-  apiKey: z.string().min(1),
-  ...tuning,
-});
+/** Evercam takes an API id and key, or HTTP basic username and password. */
+const evercamSource = z
+  .strictObject({
+    id: sourceId,
+    vendor: z.literal('EVERCAM'),
+    baseUrl: httpUrl,
+    apiId: z.string().min(1).optional(),
+    apiKey: z.string().min(1).optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /** Whose cameras to list; default the username, or the API id. */
+    userId: z.string().min(1).optional(),
+    ...tuning,
+  })
+  .superRefine((s, ctx) => {
+    const keys = s.apiId !== undefined || s.apiKey !== undefined;
+    const basic = s.username !== undefined || s.password !== undefined;
+    if (keys && (!s.apiId || !s.apiKey)) ctx.addIssue({ code: 'custom', path: [s.apiId ? 'apiKey' : 'apiId'], message: 'apiId and apiKey go together' });
+    if (basic && (!s.username || !s.password)) ctx.addIssue({ code: 'custom', path: [s.username ? 'password' : 'username'], message: 'username and password go together' });
+    if (!keys && !basic) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'give apiId and apiKey, or username and password' });
+  });
 
 const sourceConfig = z.discriminatedUnion('vendor', [epiphanSource, magewellSource, videoloftSource, evercamSource], {
   error: (issue) =>
@@ -99,6 +112,7 @@ export type SourceConfig = AvgraphConfig['sources'][number];
 export type EpiphanSourceConfig = z.output<typeof epiphanSource>;
 export type MagewellSourceConfig = z.output<typeof magewellSource>;
 export type VideoloftSourceConfig = z.output<typeof videoloftSource>;
+export type EvercamSourceConfig = z.output<typeof evercamSource>;
 
 function keyPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -160,8 +174,8 @@ export function configSecrets(cfg: AvgraphConfig): string[] {
   const out: string[] = [];
   for (const s of cfg.sources) {
     if ('token' in s) out.push(s.token);
-    if ('password' in s) out.push(s.password);
-    if ('apiKey' in s) out.push(s.apiKey);
+    if ('password' in s && s.password) out.push(s.password);
+    if ('apiKey' in s && s.apiKey) out.push(s.apiKey);
     if ('devices' in s) for (const d of s.devices) out.push(d.password);
   }
   for (const k of cfg.apiKeys) out.push(k.key);

@@ -37,10 +37,13 @@ export async function findStream(ctx: Context, local: string): Promise<Stream | 
 
 export async function findSnapshot(ctx: Context, local: string): Promise<Snapshot | null> {
   const c = child(local);
-  if (!c) return null;
+  const source = c && findSource(ctx, c.sourceId);
+  if (!c || !source) return null;
   const device = await loadDevice(ctx, c.sourceId, c.deviceVendorId);
-  const latest = device?.latestSnapshot;
-  return latest && latest.vendorSnapshotId === c.ownId ? latest : null;
+  if (!device) return null;
+  const latest = device.latestSnapshot;
+  if (latest && latest.vendorSnapshotId === c.ownId) return latest;
+  return (await source.getSnapshot?.(c.deviceVendorId, c.ownId)) ?? null;
 }
 
 export async function findShare(ctx: Context, local: string): Promise<Share | null> {

@@ -194,6 +194,18 @@ export interface DeviceSettingsInput {
   chunkDurationSeconds?: number | null;
 }
 
+/** A camera as a caller describes it to add or change it (Evercam). The password is write-only. */
+export interface CameraInput {
+  name?: string | null;
+  isPublic?: boolean | null;
+  externalHost?: string | null;
+  externalHttpPort?: number | null;
+  externalRtspPort?: number | null;
+  jpgUrl?: string | null;
+  username?: string | null;
+  password?: string | null;
+}
+
 /** Control commands a source may accept; the schema maps mutations onto these. */
 export type DeviceCommand =
   | { type: 'startRecording' }
@@ -206,7 +218,7 @@ export type DeviceCommand =
   | { type: 'clearFootage' }
   | { type: 'unpair' }
   | { type: 'rename'; name: string }
-  | { type: 'captureSnapshot'; size: SnapshotSize | null }
+  | { type: 'captureSnapshot'; size: SnapshotSize | null; notes?: string | null }
   | { type: 'triggerEvent'; seconds: number }
   | { type: 'movePtz'; direction: PtzDirection; mode: PtzMode };
 

@@ -1,5 +1,6 @@
 import { configSecrets, parseConfig, type AvgraphConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import { learnedSecrets } from './secrets.js';
 import { createLogger, type Logger } from './log.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { startDemoSources, type DemoSource } from './sources/registry.js';
@@ -43,7 +44,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     throw new ConfigError('config: apiKeys: no API keys configured for real sources; add apiKeys or set "allowAnonymous": true');
   }
   const secrets = configSecrets(cfg);
-  const log = opts.log ?? createLogger({ secrets: () => secrets });
+  const log = opts.log ?? createLogger({ secrets: () => [...secrets, ...learnedSecrets()] });
   const port = opts.port ?? cfg.port;
   const host = opts.host ?? cfg.host;
   // With port 0 the public URL is known only once listening; media URLs read it through the runtime.

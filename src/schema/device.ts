@@ -2,9 +2,10 @@ import { GraphQLError } from 'graphql';
 import { hasScope } from '../context.js';
 import { findDevice } from '../lookup.js';
 import { localId } from '../ids.js';
-import type { DeviceSettings, Firmware, InputSignal, StorageVolume } from '../model.js';
+import type { Device, DeviceSettings, Firmware, InputSignal, Snapshot, StorageVolume } from '../model.js';
 import { builder } from './builder.js';
-import { paginate } from './connection.js';
+import { MAX_PAGE, paginate, type PageArgs } from './connection.js';
+import type { Context } from '../context.js';
 import {
   CapabilityEnum,
   ConnectionStateEnum,
@@ -73,6 +74,48 @@ export const DeviceConnection = builder.connectionObject(
 export const RecordingConnection = builder.connectionObject({ type: RecordingRef, name: 'RecordingConnection' }, { name: 'RecordingEdge' });
 export const SnapshotConnection = builder.connectionObject({ type: SnapshotRef, name: 'SnapshotConnection' }, { name: 'SnapshotEdge' });
 
+function badInput(message: string, field: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+function checkDate(year: number, month: number, day: number): void {
+  if (year < 1970 || year > 2200) throw badInput('year must be between 1970 and 2200', 'year');
+  if (month < 1 || month > 12) throw badInput('month must be 1 to 12', 'month');
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > last) throw badInput(`day must be 1 to ${last}`, 'day');
+}
+
+const SNAPSHOT_WINDOW_MS = 24 * 3600 * 1000;
+
+/** A page of a device's snapshot archive; the cursor is the snapshot's own id (its time), not an offset. */
+async function snapshotPage(ctx: Context, d: Device, args: PageArgs & { from?: Date | null; to?: Date | null }) {
+  const source = ctx.runtime.sources.get(d.sourceId);
+  const first = args.first ?? 100;
+  if (first < 0 || first > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`, 'first');
+  if (args.last != null || args.before != null) throw badInput('snapshots page forwards only: use first and after', 'last');
+  const to = args.to ?? new Date();
+  const from = args.from ?? new Date(to.getTime() - SNAPSHOT_WINDOW_MS);
+  if (from > to) throw badInput('"from" must not be after "to"', 'from');
+  let after: string | null = null;
+  if (args.after) {
+    const text = Buffer.from(args.after, 'base64').toString('utf8');
+    if (!text.startsWith('snapshot:')) throw badInput('after is not a snapshots cursor', 'after');
+    after = text.slice('snapshot:'.length);
+  }
+  const items = source?.listSnapshots ? await source.listSnapshots(d.vendorDeviceId, { from, to, after, limit: first + 1 }) : [];
+  const page = items.slice(0, first);
+  const cursor = (s: Snapshot) => Buffer.from(`snapshot:${s.vendorSnapshotId}`).toString('base64');
+  return {
+    edges: page.map((s) => ({ cursor: cursor(s), node: s })),
+    pageInfo: {
+      hasNextPage: items.length > first,
+      hasPreviousPage: after !== null,
+      startCursor: page[0] ? cursor(page[0]) : null,
+      endCursor: page.length ? cursor(page[page.length - 1]!) : null,
+    },
+  };
+}
+
 builder.node(DeviceRef, {
   id: { resolve: (d) => localId(d.sourceId, d.vendorDeviceId) },
   loadOne: (id, ctx) => findDevice(ctx, id),
@@ -110,14 +153,45 @@ builder.node(DeviceRef, {
     snapshots: t.connection(
       {
         type: SnapshotRef,
-        description: 'the snapshot archive, for vendors that keep one; the latest snapshot alone is latestSnapshot',
+        description:
+          'the stored snapshot archive, oldest first within from..to (default: the last 24 hours); empty for vendors without one. ' +
+          'Cursors are snapshot times, so pages stay stable while snapshots are added.',
         args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-        // No vendor implemented so far keeps a snapshot archive.
-        resolve: (_d, args) => paginate(args, []),
+        resolve: (d, args, ctx) => snapshotPage(ctx, d, args),
       },
       SnapshotConnection,
     ),
-    latestSnapshot: t.field({ type: SnapshotRef, nullable: true, resolve: (d) => d.latestSnapshot }),
+    latestSnapshot: t.field({
+      type: SnapshotRef,
+      nullable: true,
+      resolve: async (d, _a, ctx) => d.latestSnapshot ?? (await ctx.runtime.sources.get(d.sourceId)?.latestSnapshot?.(d.vendorDeviceId)) ?? null,
+    }),
+    snapshotAt: t.field({
+      type: SnapshotRef,
+      nullable: true,
+      description: 'the stored snapshot closest to a time, optionally no further than withinSeconds away',
+      args: { time: t.arg({ type: 'DateTime', required: true }), withinSeconds: t.arg.int() },
+      resolve: async (d, args, ctx) => {
+        if (args.withinSeconds != null && args.withinSeconds < 0) throw badInput('withinSeconds must not be negative', 'withinSeconds');
+        return (await ctx.runtime.sources.get(d.sourceId)?.closestSnapshot?.(d.vendorDeviceId, args.time, args.withinSeconds ?? null)) ?? null;
+      },
+    }),
+    snapshotDays: t.intList({
+      description: 'the days (1-31) of a month holding stored snapshots, in the camera\'s time zone: a calendar without fetching snapshots',
+      args: { year: t.arg.int({ required: true }), month: t.arg.int({ required: true }) },
+      resolve: async (d, { year, month }, ctx) => {
+        checkDate(year, month, 1);
+        return (await ctx.runtime.sources.get(d.sourceId)?.snapshotDays?.(d.vendorDeviceId, year, month)) ?? [];
+      },
+    }),
+    snapshotHours: t.intList({
+      description: 'the hours (0-23) of a day holding stored snapshots, in the camera\'s time zone',
+      args: { year: t.arg.int({ required: true }), month: t.arg.int({ required: true }), day: t.arg.int({ required: true }) },
+      resolve: async (d, { year, month, day }, ctx) => {
+        checkDate(year, month, day);
+        return (await ctx.runtime.sources.get(d.sourceId)?.snapshotHours?.(d.vendorDeviceId, year, month, day)) ?? [];
+      },
+    }),
     shares: t.field({
       type: [ShareRef],
       description: 'empty for vendors without sharing',

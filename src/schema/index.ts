@@ -14,7 +14,10 @@ import './mutations/device-control.js';
 import './mutations/settings.js';
 import './mutations/pairing.js';
 import './mutations/recordings.js';
-import './mutations/not-yet-offered.js';
+import './mutations/shares.js';
+import './mutations/cameras.js';
+import './mutations/snapshots.js';
+import './catalog.js';
 import './entities.js';
 
 export const schema = builder.toSubGraphSchema({

@@ -3,6 +3,8 @@ import type { SourceConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Vendor } from '../model.js';
 import { EpiphanSource } from './epiphan/client.js';
+import { EvercamSource } from './evercam/client.js';
+import { EvercamSimulator } from './evercam/simulator.js';
 import { EpiphanSimulator } from './epiphan/simulator.js';
 import { MagewellSource } from './magewell/client.js';
 import { MagewellSimulator } from './magewell/simulator.js';
@@ -66,12 +68,26 @@ const videoloftEntry: VendorEntry = {
   },
 };
 
+const evercamEntry: VendorEntry = {
+  createSource(config) {
+    if (config.vendor !== 'EVERCAM') throw new Error(`registry: ${config.vendor} given to EVERCAM`);
+    return new EvercamSource({ config });
+  },
+  async startDemo() {
+    const apiKey = randomBytes(12).toString('hex');
+    const sim = new EvercamSimulator({ username: 'ops', password: randomBytes(12).toString('hex'), apiId: 'ops', apiKey });
+    const url = await sim.listen();
+    return { config: { id: 'sites', vendor: 'EVERCAM', baseUrl: `${url}/v1`, apiId: 'ops', apiKey }, close: () => sim.close() };
+  },
+};
+
 /** The one place a vendor is plugged in. */
 const registry: Partial<Record<Vendor, VendorEntry>> = {
   EPIPHAN_CLOUD: epiphanEntry('EPIPHAN_CLOUD', 'cloud'),
   AV_STUDIO: epiphanEntry('AV_STUDIO', 'studio'),
   MAGEWELL: magewellEntry,
   VIDEOLOFT: videoloftEntry,
+  EVERCAM: evercamEntry,
 };
 
 export function supportedVendors(): Vendor[] {

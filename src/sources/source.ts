@@ -1,6 +1,18 @@
 import type { Readable } from 'node:stream';
 import type { UpstreamError } from '../errors.js';
-import type { Capability, Device, DeviceCommand, Recording, Share, Snapshot, SourceHealth, TimeRange, Vendor } from '../model.js';
+import type {
+  CameraInput,
+  Capability,
+  Device,
+  DeviceCommand,
+  Recording,
+  Share,
+  ShareRight,
+  Snapshot,
+  SourceHealth,
+  TimeRange,
+  Vendor,
+} from '../model.js';
 import type { UpstreamResponse } from './http.js';
 
 export interface MediaRequest {
@@ -15,6 +27,27 @@ export interface MediaRequest {
 export interface FleetRead {
   devices: Device[];
   failures: UpstreamError[];
+}
+
+export interface CameraVendor {
+  id: string;
+  name: string;
+  macPrefixes: string[];
+  supported: boolean | null;
+  models: string[];
+}
+
+export interface CameraModel {
+  vendorId: string;
+  name: string;
+  knownModels: string[];
+  defaults: unknown;
+}
+
+export interface CameraCatalog {
+  vendors(macPrefix: string | null): Promise<CameraVendor[]>;
+  models(vendorId: string): Promise<CameraModel[]>;
+  model(vendorId: string, name: string): Promise<CameraModel | null>;
 }
 
 /** What a source that can push (a realtime feed) tells the live layer. */
@@ -83,6 +116,27 @@ export interface Source {
 
   /** Who else may use a device; sources without the notion have none. */
   listShares?(vendorDeviceId: string): Promise<Share[]>;
+  createShare?(vendorDeviceId: string, email: string, rights: ShareRight[]): Promise<Share>;
+  deleteShare?(vendorDeviceId: string, vendorShareId: string): Promise<void>;
+
+  /** Snapshot archives (Evercam): the newest, a page of a range (oldest first, after a snapshot id), the one
+   * closest to a time, and which days of a month / hours of a day hold any. */
+  latestSnapshot?(vendorDeviceId: string): Promise<Snapshot | null>;
+  listSnapshots?(vendorDeviceId: string, q: { from: Date; to: Date; after: string | null; limit: number }): Promise<Snapshot[]>;
+  closestSnapshot?(vendorDeviceId: string, at: Date, rangeSeconds: number | null): Promise<Snapshot | null>;
+  snapshotDays?(vendorDeviceId: string, year: number, month: number): Promise<number[]>;
+  snapshotHours?(vendorDeviceId: string, year: number, month: number, day: number): Promise<number[]>;
+  deleteSnapshot?(vendorDeviceId: string, vendorSnapshotId: string): Promise<void>;
+  /** A snapshot by its id, for node lookups of snapshots other than the latest. */
+  getSnapshot?(vendorDeviceId: string, vendorSnapshotId: string): Promise<Snapshot | null>;
+
+  /** Camera management (Evercam). Input is validated before anything is sent. */
+  addCamera?(input: CameraInput): Promise<string>;
+  updateCamera?(vendorDeviceId: string, input: CameraInput): Promise<void>;
+  removeCamera?(vendorDeviceId: string): Promise<void>;
+
+  /** The camera makers and models the vendor knows, for adding cameras. */
+  catalog?: CameraCatalog;
 
   /** Deletes recordings of one device; returns the vendor recording ids deleted. Only with DELETE_RECORDINGS. */
   deleteRecordings?(vendorDeviceId: string, vendorRecordingIds: string[]): Promise<string[]>;

@@ -8,6 +8,7 @@ import { MagewellSimulator } from '../../src/sources/magewell/simulator.js';
 import { VideoloftSource, type VideoloftTiming } from '../../src/sources/videoloft/client.js';
 import { VideoloftSimulator, type VideoloftSimOptions } from '../../src/sources/videoloft/simulator.js';
 import { createLogger } from '../../src/log.js';
+import { learnedSecrets } from '../../src/secrets.js';
 import { EpiphanSource } from '../../src/sources/epiphan/client.js';
 import { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
 import { start, type Running } from '../../src/start.js';
@@ -134,7 +135,7 @@ export class Stack {
       config: this.config,
       host: '127.0.0.1',
       port: 0,
-      log: createLogger({ secrets: () => secrets, level: 'debug', destination }),
+      log: createLogger({ secrets: () => [...secrets, ...learnedSecrets()], level: 'debug', destination }),
       pollers: { kickDelayMs: 20, jitter: 0 },
       sources: this.config.sources.map((c) => {
         if (c.vendor === 'MAGEWELL') return new MagewellSource({ config: c, http, updateCheck: { timeoutMs: 3000, stepMs: 20 } });

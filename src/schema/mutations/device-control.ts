@@ -88,9 +88,14 @@ builder.mutationFields((t) => ({
   captureSnapshot: t.field({
     type: snapshotPayload('CaptureSnapshotSuccess'),
     errors,
-    args: { deviceId: t.arg.id({ required: true }), size: t.arg({ type: SnapshotSizeEnum }) },
+    args: {
+      deviceId: t.arg.id({ required: true }),
+      size: t.arg({ type: SnapshotSizeEnum }),
+      notes: t.arg.string({ description: 'a note stored with the snapshot, where the vendor keeps notes (Evercam)' }),
+    },
     resolve: async (_r, args, ctx) => {
-      const { result } = await runCommand(ctx, String(args.deviceId), { type: 'captureSnapshot', size: args.size ?? null }, 'control');
+      const command = { type: 'captureSnapshot' as const, size: args.size ?? null, notes: args.notes ?? null };
+      const { result } = await runCommand(ctx, String(args.deviceId), command, 'control');
       if (!result.snapshot) throw new NotSupportedError('the device took no snapshot', 'SNAPSHOT_CAPTURE');
       return { snapshot: result.snapshot };
     },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { UpstreamError } from '../../errors.js';
+import { learnSecret } from '../../secrets.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
 import { isRetryableResult, needsLogin, resultName } from './map.js';
 import { RESULT, type WireInfo } from './wire.js';
@@ -95,6 +96,7 @@ export class Encoder {
       .map((c) => c.match(/(?:^|;\s*)sid=([^;]+)/)?.[1])
       .find(Boolean);
     if (!sid) throw this.http.error(`encoder ${this.label}: login gave no session`, { code: 'MALFORMED_RESPONSE' });
+    learnSecret(sid);
     return sid;
   }
 

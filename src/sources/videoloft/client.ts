@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { VideoloftSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, PermissionDeniedError, UpstreamError, ValidationError } from '../../errors.js';
-import type { Capability, Device, DeviceCommand, Recording, Share, TimeRange } from '../../model.js';
+import type { Capability, Device, DeviceCommand, Recording, Share, Snapshot, TimeRange } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
 import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source, SourceEvent } from '../source.js';
 import { RealtimeFeed } from './feed.js';
@@ -381,6 +381,13 @@ export class VideoloftSource implements Source {
         }),
       ),
     );
+  }
+
+  /** Thumbs and stills are named by their capture time: "thumb-<s>" / "still-<s>". */
+  async getSnapshot(uidd: string, snapshotId: string): Promise<Snapshot | null> {
+    const m = snapshotId.match(/^(thumb|still)-(\d+)$/);
+    if (!m || !this.known.has(uidd)) return null;
+    return snapshotAt(this.id, uidd, m[1] === 'thumb' ? 'THUMB' : 'STILL', Number(m[2]));
   }
 
   async listShares(uidd: string): Promise<Share[]> {

@@ -1,4 +1,5 @@
 import { UpstreamError } from '../../errors.js';
+import { learnSecret } from '../../secrets.js';
 import type { HttpClient } from '../http.js';
 import type { WireLogin } from './wire.js';
 
@@ -63,6 +64,7 @@ export class VideoloftSession {
     const token = r?.authToken ?? body.authToken;
     if (!r || r.uid === undefined || !token) throw this.http.error('login reply has no uid or token', { code: 'MALFORMED_RESPONSE' });
     const authenticator = (r.authenticator ?? body.authenticator ?? base).replace(/\/+$/, '');
+    learnSecret(token);
     return { uid: String(r.uid), token, authenticator, maxAgeDays: r.accountInfo?.maxAge ?? 7, obtainedAt: Date.now() };
   }
 

@@ -1,0 +1,51 @@
+import { deviceTarget, requireCapability, requireScope } from '../../control.js';
+import { NotFoundError, NotSupportedError } from '../../errors.js';
+import { parseChildId } from '../../ids.js';
+import { expectId, sourceFromArg } from '../../lookup.js';
+import { builder } from '../builder.js';
+import { ShareRightEnum } from '../enums.js';
+import { MUTATION_ERRORS } from '../errors.js';
+import { sharePayload } from './payloads.js';
+
+const errors = { types: MUTATION_ERRORS, directResult: true } as const;
+
+const DeletedShare = builder.objectRef<{ shareId: string }>('DeleteShareSuccess').implement({
+  fields: (t) => ({ shareId: t.id({ resolve: (p) => p.shareId }) }),
+});
+
+builder.mutationFields((t) => ({
+  createShare: t.field({
+    type: sharePayload('CreateShareSuccess'),
+    errors,
+    args: {
+      deviceId: t.arg.id({ required: true }),
+      email: t.arg.string({ required: true }),
+      rights: t.arg({ type: [ShareRightEnum], required: true }),
+    },
+    resolve: async (_r, args, ctx) => {
+      requireScope(ctx, 'admin');
+      const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
+      await requireCapability(source, vendorDeviceId, 'SHARE');
+      if (!source.createShare) throw new NotSupportedError(`${source.vendor} sources cannot create shares`, 'SHARE');
+      const share = await source.createShare(vendorDeviceId, args.email.trim(), args.rights);
+      ctx.runtime.pollers.kick(source.id);
+      return { share };
+    },
+  }),
+  deleteShare: t.field({
+    type: DeletedShare,
+    errors,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      requireScope(ctx, 'admin');
+      const id = expectId(String(args.id), 'Share');
+      const owned = parseChildId(id.vendorId);
+      if (!owned) throw new NotFoundError(`${JSON.stringify(args.id)} is not a Share id`);
+      const source = sourceFromArg(ctx, id.sourceId);
+      await requireCapability(source, owned.deviceVendorId, 'SHARE');
+      if (!source.deleteShare) throw new NotSupportedError(`${source.vendor} sources cannot delete shares`, 'SHARE');
+      await source.deleteShare(owned.deviceVendorId, owned.ownId);
+      return { shareId: String(args.id) };
+    },
+  }),
+}));
