@@ -3,6 +3,8 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createHash } from 'node:crypto';
 import { parseConfig, type AvgraphConfig, type EpiphanSourceConfig } from '../../src/config.js';
+import { EvercamSource } from '../../src/sources/evercam/client.js';
+import { EvercamSimulator } from '../../src/sources/evercam/simulator.js';
 import { MagewellSource } from '../../src/sources/magewell/client.js';
 import { MagewellSimulator } from '../../src/sources/magewell/simulator.js';
 import { VideoloftSource, type VideoloftTiming } from '../../src/sources/videoloft/client.js';
@@ -18,6 +20,7 @@ export const STUDIO_TOKEN = 'studio-token-e4c1b8a2d9f07356';
 export const MEDIA_SECRET = 'media-secret-0123456789abcdef';
 export const MW_PASSWORD = 'mw-password-4c7e1a9d';
 export const VL_PASSWORD = 'vl-password-9e3b5f71';
+export const EV_KEY = 'ev-api-key-2b7d4e90c1';
 export const KEYS = {
   admin: 'key-admin-5d8e2f1a9b3c7064',
   control: 'key-control-8a1f6c3e2b9d0457',
@@ -39,6 +42,8 @@ export interface StackOptions {
   videoloft?: number;
   videoloftSim?: Partial<VideoloftSimOptions>;
   videoloftTiming?: Partial<VideoloftTiming>;
+  /** Add an Evercam source ("sites"). */
+  evercam?: boolean;
 }
 
 export interface GqlResult<T = any> {
@@ -58,10 +63,13 @@ export class Stack {
   studio!: EpiphanSimulator;
   magewell: MagewellSimulator | null = null;
   videoloft: VideoloftSimulator | null = null;
+  evercam: EvercamSimulator | null = null;
   app!: Running;
   config!: AvgraphConfig;
   private readonly clients: Client[] = [];
   videoloftSource: VideoloftSource | null = null;
+  /** Secrets a test introduces (e.g. a camera password it sets), checked with the rest at close. */
+  readonly extraSecrets: string[] = [];
   /** Every Videoloft token issued during the run: they are secrets too. */
   private readonly videoloftTokens: string[] = [];
 
@@ -72,7 +80,8 @@ export class Stack {
   }
 
   get secrets(): string[] {
-    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, MW_PASSWORD, VL_PASSWORD, ...this.videoloftTokens, createHash('md5').update(MW_PASSWORD).digest('hex'), ...Object.values(KEYS)];
+    const cameraPasswords = [...(this.evercam?.cameras.values() ?? [])].flatMap((c) => (c.cam_password ? [c.cam_password] : []));
+    return [CLOUD_TOKEN, STUDIO_TOKEN, MEDIA_SECRET, MW_PASSWORD, VL_PASSWORD, EV_KEY, ...cameraPasswords, ...this.extraSecrets, ...this.videoloftTokens, createHash('md5').update(MW_PASSWORD).digest('hex'), ...Object.values(KEYS)];
   }
 
   async start(): Promise<this> {
@@ -100,6 +109,11 @@ export class Stack {
       });
       const authUrl = await this.videoloft.listen();
       extra.push({ id: 'cams', vendor: 'VIDEOLOFT', authUrl, email: 'ops@example.com', password: VL_PASSWORD, ...tuning });
+    }
+    if (this.opts.evercam) {
+      this.evercam = new EvercamSimulator({ username: 'ops', password: 'ev-basic-pass-5511', apiId: 'ops', apiKey: EV_KEY, timeScale });
+      const url = await this.evercam.listen();
+      extra.push({ id: 'sites', vendor: 'EVERCAM', baseUrl: `${url}/v1`, apiId: 'ops', apiKey: EV_KEY, ...tuning });
     }
     this.config = parseConfig(
       {
@@ -144,6 +158,7 @@ export class Stack {
           this.videoloftSource = source;
           return source;
         }
+        if (c.vendor === 'EVERCAM') return new EvercamSource({ config: c, http });
         return new EpiphanSource({ config: c as EpiphanSourceConfig, http });
       }),
     });
@@ -203,7 +218,7 @@ export class Stack {
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.dispose()));
     await this.app?.close();
-    await Promise.all([this.cloud?.close(), this.studio?.close(), this.magewell?.close(), this.videoloft?.close()]);
+    await Promise.all([this.cloud?.close(), this.studio?.close(), this.magewell?.close(), this.videoloft?.close(), this.evercam?.close()]);
     if (this.videoloft) this.videoloftTokens.push(...this.videoloft.issuedTokens);
     this.assertNoSecrets();
   }
