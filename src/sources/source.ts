@@ -144,6 +144,13 @@ export interface Source {
   /** Fetches a MediaRef's bytes (or an HLS playlist to rewrite) with the source's credentials. */
   fetchMedia(ref: string, req: MediaRequest): Promise<MediaResponse>;
 
+  /**
+   * Polling sources: what a device gained between two polls that the device itself does not show (new
+   * recordings, stored snapshots). Called per changed or active device; the source decides whether an
+   * upstream read is worth it (e.g. only while a device records). Repeats are filtered by the caller.
+   */
+  newSince?(before: Device, after: Device): Promise<{ recordings?: Recording[]; snapshots?: Snapshot[] }>;
+
   /** Push sources: starts their feed while anyone listens; the returned function stops it. */
   watch?(listener: (event: SourceEvent) => void): () => void;
   /** Whether the push feed is up now (pollers slow down while it is). */

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { Device, Recording } from '../model.js';
+import type { Device, Recording, Snapshot } from '../model.js';
 import type { Source, SourceEvent } from '../sources/source.js';
 import { changedFields } from './diff.js';
 import type { PubSub } from './pubsub.js';
@@ -14,6 +14,18 @@ export interface PollerOptions {
 }
 
 const PUSH_SLOWDOWN = 6;
+
+/** A set that forgets its oldest entries past a size; add() says whether the entry is new. */
+class BoundedSet {
+  private readonly items = new Set<string>();
+  constructor(private readonly limit: number) {}
+  add(key: string): boolean {
+    if (this.items.has(key)) return false;
+    this.items.add(key);
+    if (this.items.size > this.limit) this.items.delete(this.items.values().next().value!);
+    return true;
+  }
+}
 
 /**
  * One poller per source, never per subscriber: it reads the fleet while anyone listens, diffs it against
@@ -30,6 +42,10 @@ export class SourcePoller {
   private unwatch: (() => void) | null = null;
   /** Pushed recordings whose device no poll has shown yet; sent after the next poll. */
   private waiting: Recording[] = [];
+  /** Recordings and snapshots already announced, so pollers and feeds never announce one twice. */
+  private readonly announced = new BoundedSet(20_000);
+  /** When the current run of polling began. */
+  private startedAt = Date.now();
   /** Polls made since start; tests and benchmarks read it. */
   polls = 0;
 
@@ -47,6 +63,7 @@ export class SourcePoller {
   acquire(): () => void {
     this.refs += 1;
     if (this.refs === 1) {
+      this.startedAt = Date.now();
       this.schedule(0);
       this.unwatch = this.source.watch?.((e) => this.onPush(e)) ?? null;
     }
@@ -78,7 +95,7 @@ export class SourcePoller {
   private onPush(e: SourceEvent): void {
     if (e.type === 'deviceChanged' || e.type === 'resync') return this.kick();
     const device = this.last.get(e.recording.deviceVendorId);
-    if (device) this.pubsub.publish('recordingAdded', { item: e.recording, device });
+    if (device) this.announceRecording(e.recording, device);
     else {
       this.waiting.push(e.recording);
       this.kick();
@@ -142,13 +159,20 @@ export class SourcePoller {
     const now = new Date();
     const next = new Map(devices.map((d) => [d.vendorDeviceId, d]));
     if (this.baseline) {
+      const gains: Promise<void>[] = [];
       for (const [id, device] of next) {
         const before = this.last.get(id);
+        if (before) gains.push(this.gained(before, device));
         const fields = before ? changedFields(before, device) : ['connection'];
         if (!fields.length) continue;
         this.pubsub.publish('deviceChanged', { device, changedFields: fields, at: now });
         if (before) this.publishDerived(before, device, fields);
       }
+      await Promise.all(gains);
+    } else {
+      // The first read: whatever exists now is the starting point, not news.
+      await Promise.all([...next.values()].map((d) => this.gained(d, d, true)));
+      for (const d of next.values()) if (d.latestSnapshot) this.announceSnapshot(d.latestSnapshot, d, true);
     }
     this.last = next;
     this.baseline = true;
@@ -156,7 +180,35 @@ export class SourcePoller {
     this.waiting = [];
     for (const r of waiting) {
       const device = next.get(r.deviceVendorId);
-      if (device) this.pubsub.publish('recordingAdded', { item: r, device });
+      if (device) this.announceRecording(r, device);
+    }
+  }
+
+  /** Older than this (the poller's start, less clock slack) is not news, whenever it is first seen. */
+  private get newsSince(): number {
+    return this.startedAt - 5_000;
+  }
+
+  /** `silent` marks as known without telling anyone (what existed when listening began). */
+  private announceRecording(r: Recording, device: Device, silent = false): void {
+    const fresh = !silent && r.startedAt.getTime() >= this.newsSince;
+    if (this.announced.add(`r:${r.deviceVendorId}/${r.vendorRecordingId}`) && fresh) this.pubsub.publish('recordingAdded', { item: r, device });
+  }
+
+  private announceSnapshot(s: Snapshot, device: Device, silent = false): void {
+    const fresh = !silent && (s.takenAt === null || s.takenAt.getTime() >= this.newsSince);
+    if (this.announced.add(`s:${s.deviceVendorId}/${s.vendorSnapshotId}`) && fresh) this.pubsub.publish('snapshotAdded', { item: s, device });
+  }
+
+  /** What the source says devices gained since the last poll (recordings, stored snapshots). */
+  private async gained(before: Device, after: Device, silent = false): Promise<void> {
+    if (!this.source.newSince) return;
+    try {
+      const found = await this.source.newSince(before, after);
+      for (const r of found.recordings ?? []) this.announceRecording(r, after, silent);
+      for (const s of found.snapshots ?? []) this.announceSnapshot(s, after, silent);
+    } catch (e) {
+      this.log.warn({ source: this.source.id, device: after.vendorDeviceId, err: (e as Error).message }, 'reading new recordings or snapshots failed');
     }
   }
 
@@ -173,7 +225,7 @@ export class SourcePoller {
     }
     const snap = after.latestSnapshot;
     if (fields.includes('latestSnapshot') && snap && snap.takenAt?.getTime() !== before.latestSnapshot?.takenAt?.getTime()) {
-      this.pubsub.publish('snapshotAdded', { item: snap, device: after });
+      this.announceSnapshot(snap, after);
     }
   }
 }

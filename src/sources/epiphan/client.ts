@@ -20,6 +20,9 @@ export interface EpiphanSourceOptions {
   http?: { retryBaseMs?: number; breakerCooldownMs?: number; maxBodyBytes?: number };
 }
 
+/** How far back newSince looks for the recordings of a device that records. */
+const RECENT_MS = 3600_000;
+
 /** A getRecording looks this far past the recording's start for the rest of its chunks. */
 const RECORDING_LOOKAHEAD_SECONDS = 24 * 3600;
 
@@ -118,6 +121,13 @@ export class EpiphanSource implements Source {
       to: new Date(startMs + RECORDING_LOOKAHEAD_SECONDS * 1000),
     });
     return recordings.find((r) => r.vendorRecordingId === vendorRecordingId) ?? null;
+  }
+
+  /** While a device records (or just stopped), its timeline of the last hour shows the session growing. */
+  async newSince(before: Device, after: Device): Promise<{ recordings?: Recording[] }> {
+    if (!this.hasTimeline || !(before.isRecording || after.isRecording)) return {};
+    const now = Date.now();
+    return { recordings: await this.listRecordings(after.vendorDeviceId, { from: new Date(now - RECENT_MS), to: new Date(now) }) };
   }
 
   /** The vendor command strings for a unified command; throws for input the documents do not allow. */

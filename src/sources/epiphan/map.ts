@@ -139,7 +139,8 @@ export function mapDevice(sourceId: string, vendor: Vendor, wire: WireDevice): D
       ? {
           sourceId,
           deviceVendorId: wire.Id,
-          vendorSnapshotId: 'latest',
+          // The state image changes with the device state: one id per state time.
+          vendorSnapshotId: `state-${stateTime === null ? 0 : Math.round(stateTime * 1000)}`,
           takenAt: seenAt,
           media: { sourceId, ref: mediaRef.snapshot(wire.SnapshotURL) },
           size: 'FULL',

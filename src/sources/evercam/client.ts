@@ -170,6 +170,13 @@ export class EvercamSource implements Source {
     return s && s.vendorSnapshotId === snapshotId ? s : null;
   }
 
+  /** An online camera keeps storing snapshots: its latest stored one is read each poll. */
+  async newSince(_before: Device, after: Device): Promise<{ snapshots?: Snapshot[] }> {
+    if (after.connection !== 'ONLINE') return {};
+    const latest = await this.latestSnapshot(after.vendorDeviceId);
+    return { snapshots: latest ? [latest] : [] };
+  }
+
   async closestSnapshot(id: string, at: Date, rangeSeconds: number | null): Promise<Snapshot | null> {
     const ts = Math.floor(at.getTime() / 1000);
     const body = await this.call<unknown>({

@@ -162,6 +162,13 @@ export class MagewellSource implements Source {
     return all.filter((r) => r.startedAt >= range.from && r.startedAt <= range.to);
   }
 
+  /** While an encoder records (or just stopped), its newest files are read: a started recording is a new file. */
+  async newSince(before: Device, after: Device): Promise<{ recordings?: Recording[] }> {
+    if (!(before.isRecording || after.isRecording)) return {};
+    const now = Date.now();
+    return { recordings: await this.listRecordings(after.vendorDeviceId, { from: new Date(now - 3600_000), to: new Date(now + 60_000) }) };
+  }
+
   async getRecording(sn: string, vendorRecordingId: string): Promise<Recording | null> {
     const id = parseRecordingId(vendorRecordingId);
     if (!id) return null;
