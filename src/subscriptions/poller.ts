@@ -95,7 +95,7 @@ export class SourcePoller {
   private onPush(e: SourceEvent): void {
     if (e.type === 'deviceChanged' || e.type === 'resync') return this.kick();
     const device = this.last.get(e.recording.deviceVendorId);
-    if (device) this.announceRecording(e.recording, device);
+    if (device) this.announceRecording(e.recording, device, false, true);
     else {
       this.waiting.push(e.recording);
       this.kick();
@@ -180,7 +180,7 @@ export class SourcePoller {
     this.waiting = [];
     for (const r of waiting) {
       const device = next.get(r.deviceVendorId);
-      if (device) this.announceRecording(r, device);
+      if (device) this.announceRecording(r, device, false, true);
     }
   }
 
@@ -189,9 +189,12 @@ export class SourcePoller {
     return this.startedAt - 5_000;
   }
 
-  /** `silent` marks as known without telling anyone (what existed when listening began). */
-  private announceRecording(r: Recording, device: Device, silent = false): void {
-    const fresh = !silent && r.startedAt.getTime() >= this.newsSince;
+  /**
+   * `silent` marks as known without telling anyone (what existed when listening began). Polled finds older
+   * than the poller are not news; pushed ones (`pushed`) are news by definition.
+   */
+  private announceRecording(r: Recording, device: Device, silent = false, pushed = false): void {
+    const fresh = !silent && (pushed || r.startedAt.getTime() >= this.newsSince);
     if (this.announced.add(`r:${r.deviceVendorId}/${r.vendorRecordingId}`) && fresh) this.pubsub.publish('recordingAdded', { item: r, device });
   }
 
