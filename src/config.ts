@@ -94,6 +94,10 @@ const configSchema = z
       .default([]),
     allowAnonymous: z.boolean().default(false),
     redisUrl: z.string().regex(/^rediss?:\/\//, { message: 'must be a redis:// URL' }).optional(),
+    /** Prefix of avgraph's Redis channels and keys, so deployments can share a Redis. */
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]+$/).default('avgraph'),
+    /** With Redis: how long a replica's polling lease lasts unless renewed; a dead leader is replaced within two. */
+    leaseMs: z.number().int().min(300).default(10_000),
     /** Secret for signing /media URLs; random per process when absent (URLs then die with the process). */
     mediaSecret: z.string().min(16).optional(),
     mediaUrlTtlSeconds: z.number().int().positive().default(600),

@@ -5,6 +5,7 @@ import { MediaSigner } from './media/signer.js';
 import { createSource } from './sources/registry.js';
 import type { Source } from './sources/source.js';
 import { PollerSet, type PollerOptions } from './subscriptions/poller.js';
+import { RedisLeadership, soloLeadership } from './subscriptions/lease.js';
 import { createTopics, type PubSub } from './subscriptions/pubsub.js';
 
 /** The long-lived pieces one avgraph process shares across requests. */
@@ -17,6 +18,8 @@ export interface Runtime {
   media: MediaSigner;
   pubsub: PubSub;
   pollers: PollerSet;
+  /** This process among replicas sharing a Redis ("solo" without one). */
+  replicaId: string;
   /** Set once the server listens (the port may have been 0). */
   setPublicUrl(url: string): void;
   close(): Promise<void>;
@@ -36,8 +39,10 @@ export interface RuntimeOptions {
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config, log } = opts;
   const sources = new Map((opts.sources ?? config.sources.map(createSource)).map((s) => [s.id, s]));
-  const pubsub = createTopics();
-  const pollers = new PollerSet(sources.values(), pubsub, log, opts.pollers);
+  const prefix = config.redisPrefix;
+  const pubsub = createTopics({ redisUrl: config.redisUrl, prefix });
+  const leadership = config.redisUrl ? new RedisLeadership(config.redisUrl, prefix, config.leaseMs) : soloLeadership;
+  const pollers = new PollerSet(sources.values(), pubsub, log, opts.pollers, leadership);
   const unsubscribe = [...sources.values()].map((s) =>
     s.onHealthChange((health) => {
       log.info({ source: s.id, state: health.state, circuitOpen: health.circuitOpen }, 'source health changed');
@@ -54,12 +59,15 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     media,
     pubsub,
     pollers,
+    replicaId: leadership.replicaId,
     setPublicUrl(url) {
       runtime.publicUrl = url.replace(/\/+$/, '');
     },
     async close() {
       pollers.stopAll();
       unsubscribe.forEach((u) => u());
+      await leadership.close();
+      await pubsub.close();
       await Promise.all([...sources.values()].map((s) => s.close()));
     },
   };

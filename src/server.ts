@@ -44,8 +44,13 @@ export async function startServer(runtime: Runtime, port: number, host: string):
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'ok' });
     if (path === '/ready') {
-      const sources = [...runtime.sources.values()].map((s) => ({ id: s.id, vendor: s.vendor, state: s.health().state }));
-      return json(res, 200, { status: 'ready', sources });
+      const sources = [...runtime.sources.values()].map((s) => ({
+        id: s.id,
+        vendor: s.vendor,
+        state: s.health().state,
+        polling: runtime.pollers.get(s.id)?.active ?? false,
+      }));
+      return json(res, 200, { status: 'ready', replica: runtime.replicaId, sources });
     }
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

@@ -30,10 +30,10 @@ function ownedEvents<K extends 'streamChanged' | 'snapshotAdded' | 'recordingAdd
   ctx: Context,
   topic: K,
   input: Parameters<typeof toDeviceFilter>[1],
-): AsyncIterable<Topics[K][0]['item']> {
+): AsyncIterable<Topics[K]['item']> {
   requireRead(ctx);
   const filter = toDeviceFilter(ctx, input);
-  return live(ctx.runtime.pubsub, topic, acquirer(ctx, filter), (e: Topics[K][0]) =>
+  return live(ctx.runtime.pubsub, topic, acquirer(ctx, filter), (e: Topics[K]) =>
     matchesFilter(e.device, filter) ? e.item : null,
   );
 }
@@ -72,7 +72,11 @@ builder.subscriptionFields((t) => ({
     type: SourceRef,
     subscribe: (_r, _a, ctx) => {
       requireRead(ctx);
-      return live(ctx.runtime.pubsub, 'sourceHealthChanged', acquirer(ctx, null), (e) => ctx.runtime.sources.get(e.sourceId) ?? null);
+      // The health as seen by whichever replica saw it change, not this replica's own view.
+      return live(ctx.runtime.pubsub, 'sourceHealthChanged', acquirer(ctx, null), (e) => {
+        const source = ctx.runtime.sources.get(e.sourceId);
+        return source ? (Object.create(source, { health: { value: () => e.health } }) as typeof source) : null;
+      });
     },
     resolve: (s) => s,
   }),

@@ -9,13 +9,11 @@ export function live<K extends keyof Topics, T>(
   pubsub: PubSub,
   topic: K,
   acquire: () => () => void,
-  select: (event: Topics[K][0]) => T | null | Promise<T | null>,
+  select: (event: Topics[K]) => T | null | Promise<T | null>,
 ): AsyncIterable<T> {
   return new Repeater<T>(async (push, stop) => {
     const release = acquire();
-    // Every topic here is unkeyed ([payload]); TypeScript cannot see that through the generic K.
-    const subscribe = pubsub.subscribe as (t: K) => AsyncIterable<Topics[K][0]>;
-    const events = subscribe(topic)[Symbol.asyncIterator]();
+    const events = pubsub.subscribe(topic)[Symbol.asyncIterator]();
     const stopped = stop.then(() => ({ done: true as const, value: undefined }));
     try {
       for (;;) {

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { Device, Recording, Snapshot } from '../model.js';
 import type { Source, SourceEvent } from '../sources/source.js';
 import { changedFields } from './diff.js';
+import { soloLeadership, type Leadership } from './lease.js';
 import type { PubSub } from './pubsub.js';
 
 export interface PollerOptions {
@@ -40,6 +41,9 @@ export class SourcePoller {
   private last = new Map<string, Device>();
   private baseline = false;
   private unwatch: (() => void) | null = null;
+  private unfollow: (() => void) | null = null;
+  /** This replica holds the source's lease (always, without Redis). */
+  private leading = false;
   /** Pushed recordings whose device no poll has shown yet; sent after the next poll. */
   private waiting: Recording[] = [];
   /** Recordings and snapshots already announced, so pollers and feeds never announce one twice. */
@@ -54,26 +58,41 @@ export class SourcePoller {
     private readonly pubsub: PubSub,
     private readonly log: Logger,
     private readonly opts: Required<PollerOptions>,
+    private readonly leadership: Leadership,
   ) {}
 
+  /** Someone listens and this replica is the one that polls. */
   get active(): boolean {
+    return this.refs > 0 && this.leading;
+  }
+
+  /** Someone listens on this replica (whoever polls). */
+  get wanted(): boolean {
     return this.refs > 0;
   }
 
   acquire(): () => void {
     this.refs += 1;
-    if (this.refs === 1) {
-      this.startedAt = Date.now();
-      this.schedule(0);
-      this.unwatch = this.source.watch?.((e) => this.onPush(e)) ?? null;
-    }
+    if (this.refs === 1) this.unfollow = this.leadership.follow(this.source.id, (leader) => (leader ? this.lead() : this.stop()));
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.refs -= 1;
-      if (this.refs === 0) this.stop();
+      if (this.refs === 0) {
+        this.unfollow?.();
+        this.unfollow = null;
+        this.stop();
+      }
     };
+  }
+
+  /** This replica polls from now on: a fresh baseline, and the push feed if the source has one. */
+  private lead(): void {
+    this.leading = true;
+    this.startedAt = Date.now();
+    this.schedule(0);
+    this.unwatch = this.source.watch?.((e) => this.onPush(e)) ?? null;
   }
 
   /** Something changed upstream because of us: re-read soon so subscribers see it. */
@@ -88,6 +107,8 @@ export class SourcePoller {
 
   shutdown(): void {
     this.refs = 0;
+    this.unfollow?.();
+    this.unfollow = null;
     this.stop();
   }
 
@@ -103,6 +124,7 @@ export class SourcePoller {
   }
 
   private stop(): void {
+    this.leading = false;
     this.unwatch?.();
     this.unwatch = null;
     if (this.timer) clearTimeout(this.timer);
@@ -233,13 +255,29 @@ export class SourcePoller {
   }
 }
 
-/** The pollers of every source, ref-counted by subscriptions. */
+/** The pollers of every source, ref-counted by subscriptions; kicks reach whichever replica polls. */
 export class PollerSet {
   private readonly pollers = new Map<string, SourcePoller>();
+  private readonly kicks: AsyncIterator<{ sourceId: string }>;
 
-  constructor(sources: Iterable<Source>, pubsub: PubSub, log: Logger, opts: PollerOptions = {}) {
+  constructor(
+    sources: Iterable<Source>,
+    private readonly pubsub: PubSub,
+    log: Logger,
+    opts: PollerOptions = {},
+    leadership: Leadership = soloLeadership,
+  ) {
     const full: Required<PollerOptions> = { maxBackoffMs: 60_000, kickDelayMs: 100, jitter: 0.1, ...opts };
-    for (const s of sources) this.pollers.set(s.id, new SourcePoller(s, pubsub, log, full));
+    for (const s of sources) this.pollers.set(s.id, new SourcePoller(s, pubsub, log, full, leadership));
+    const kicks = pubsub.subscribe('pollKick')[Symbol.asyncIterator]();
+    this.kicks = kicks;
+    void (async () => {
+      for (;;) {
+        const next = await kicks.next();
+        if (next.done) return;
+        this.pollers.get(next.value.sourceId)?.kick();
+      }
+    })();
   }
 
   get(sourceId: string): SourcePoller | undefined {
@@ -255,12 +293,14 @@ export class PollerSet {
     return () => releases.forEach((r) => r());
   }
 
+  /** A mutation changed a source: whichever replica polls it reads it again now. */
   kick(sourceId: string): void {
-    this.pollers.get(sourceId)?.kick();
+    this.pubsub.publish('pollKick', { sourceId });
   }
 
   /** Shutdown: every poller stops, whoever still holds it. */
   stopAll(): void {
+    void this.kicks.return?.();
     for (const p of this.pollers.values()) p.shutdown();
   }
 }
