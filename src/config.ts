@@ -98,6 +98,10 @@ const configSchema = z
     redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]+$/).default('avgraph'),
     /** With Redis: how long a replica's polling lease lasts unless renewed; a dead leader is replaced within two. */
     leaseMs: z.number().int().min(300).default(10_000),
+    /** A subscriber with more undelivered events than this is disconnected (others are unaffected). */
+    maxQueuedEvents: z.number().int().min(1).default(1000),
+    /** A WebSocket subscriber whose unread data exceeds this is disconnected (close 4429). */
+    maxSubscriberBufferBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
     /** Secret for signing /media URLs; random per process when absent (URLs then die with the process). */
     mediaSecret: z.string().min(16).optional(),
     mediaUrlTtlSeconds: z.number().int().positive().default(600),

@@ -6,6 +6,7 @@ import { createSource } from './sources/registry.js';
 import type { Source } from './sources/source.js';
 import { PollerSet, type PollerOptions } from './subscriptions/poller.js';
 import { RedisLeadership, soloLeadership } from './subscriptions/lease.js';
+import { SharedSubscriptions } from './subscriptions/shared.js';
 import { createTopics, type PubSub } from './subscriptions/pubsub.js';
 
 /** The long-lived pieces one avgraph process shares across requests. */
@@ -18,6 +19,8 @@ export interface Runtime {
   media: MediaSigner;
   pubsub: PubSub;
   pollers: PollerSet;
+  /** graphql-ws subscriptions, shared by identical operations. */
+  shared: SharedSubscriptions;
   /** This process among replicas sharing a Redis ("solo" without one). */
   replicaId: string;
   /** Set once the server listens (the port may have been 0). */
@@ -60,6 +63,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     pubsub,
     pollers,
     replicaId: leadership.replicaId,
+    shared: new SharedSubscriptions(config.maxQueuedEvents),
     setPublicUrl(url) {
       runtime.publicUrl = url.replace(/\/+$/, '');
     },

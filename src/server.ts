@@ -8,6 +8,15 @@ import { createMediaHandler } from './media/route.js';
 import type { Runtime } from './runtime.js';
 import { createAvgraphYoga } from './yoga.js';
 
+/** WebSocket close code for a subscriber that fell too far behind. */
+export const SLOW_SUBSCRIBER_CLOSE = 4429;
+
+interface EnvelopedRoot {
+  execute: (a: ExecutionArgs) => unknown;
+  subscribe: (a: ExecutionArgs) => unknown;
+  shareKey: string;
+}
+
 export interface RunningServer {
   server: Server;
   port: number;
@@ -24,6 +33,14 @@ function metrics(runtime: Runtime): string {
       lines.push(`avgraph_upstream_calls_total{source="${s.id}",endpoint="${endpoint}"} ${n}`);
     }
   }
+  lines.push(
+    '# HELP avgraph_subscription_executions_total Subscription results executed (shared by identical subscriptions).',
+    '# TYPE avgraph_subscription_executions_total counter',
+    `avgraph_subscription_executions_total ${runtime.shared.executions}`,
+    '# HELP avgraph_subscription_deliveries_total Subscription results handed to subscribers.',
+    '# TYPE avgraph_subscription_deliveries_total counter',
+    `avgraph_subscription_deliveries_total ${runtime.shared.deliveries}`,
+  );
   lines.push('# HELP avgraph_source_up 1 when the source circuit is closed.', '# TYPE avgraph_source_up gauge');
   for (const s of runtime.sources.values()) lines.push(`avgraph_source_up{source="${s.id}"} ${s.health().circuitOpen ? 0 : 1}`);
   return lines.join('\n') + '\n';
@@ -81,8 +98,18 @@ export async function startServer(runtime: Runtime, port: number, host: string):
         callers.set(ctx.extra.socket, caller);
         return true;
       },
-      execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      // Identical subscriptions of one caller share one execution per event.
+      subscribe: (args: ExecutionArgs) => {
+        const root = args.rootValue as EnvelopedRoot;
+        return runtime.shared.join(root.shareKey, () => root.subscribe(args) as never) as never;
+      },
+      onNext: (ctx) => {
+        // A client that stopped reading: its socket buffer is the queue, and it is bounded.
+        if (ctx.extra.socket.bufferedAmount > runtime.config.maxSubscriberBufferBytes) {
+          ctx.extra.socket.close(SLOW_SUBSCRIBER_CLOSE, 'subscriber too slow: too much unread data queued');
+        }
+      },
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = yoga.getEnveloped({
           ...ctx,
@@ -97,7 +124,11 @@ export async function startServer(runtime: Runtime, port: number, host: string):
           document: enveloped.parse(params.query),
           variableValues: params.variables,
           contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          rootValue: {
+            execute: enveloped.execute,
+            subscribe: enveloped.subscribe,
+            shareKey: JSON.stringify([callers.get(ctx.extra.socket)?.name, params.operationName ?? null, params.query, params.variables ?? null]),
+          } satisfies EnvelopedRoot,
         };
         const errors = enveloped.validate(args.schema, args.document);
         return errors.length ? errors : args;

@@ -19,6 +19,11 @@ function requireRead(ctx: Context): void {
   if (!hasScope(ctx, 'read')) throw new GraphQLError('this API key lacks the "read" scope', { extensions: { code: 'FORBIDDEN' } });
 }
 
+/** A subscription's context lives as long as it does: each event reads devices afresh. */
+function fresh(ctx: Context) {
+  return () => void ctx.loaders.fleet.clearAll();
+}
+
 /** Pollers of the sources a filter can match, joined for the subscription's lifetime. */
 function acquirer(ctx: Context, filter: DeviceFilter | null) {
   const ids = sourcesFor(ctx.runtime.sources.values(), filter).map((s) => s.id);
@@ -33,9 +38,7 @@ function ownedEvents<K extends 'streamChanged' | 'snapshotAdded' | 'recordingAdd
 ): AsyncIterable<Topics[K]['item']> {
   requireRead(ctx);
   const filter = toDeviceFilter(ctx, input);
-  return live(ctx.runtime.pubsub, topic, acquirer(ctx, filter), (e: Topics[K]) =>
-    matchesFilter(e.device, filter) ? e.item : null,
-  );
+  return live(ctx.runtime.pubsub, topic, acquirer(ctx, filter), (e: Topics[K]) => (matchesFilter(e.device, filter) ? e.item : null), fresh(ctx));
 }
 
 builder.subscriptionFields((t) => ({
@@ -45,7 +48,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_r, args, ctx) => {
       requireRead(ctx);
       const filter = toDeviceFilter(ctx, args.filter);
-      return live(ctx.runtime.pubsub, 'deviceChanged', acquirer(ctx, filter), (e) => (matchesFilter(e.device, filter) ? e : null));
+      return live(ctx.runtime.pubsub, 'deviceChanged', acquirer(ctx, filter), (e) => (matchesFilter(e.device, filter) ? e : null), fresh(ctx));
     },
     resolve: (e) => e,
   }),
@@ -76,7 +79,7 @@ builder.subscriptionFields((t) => ({
       return live(ctx.runtime.pubsub, 'sourceHealthChanged', acquirer(ctx, null), (e) => {
         const source = ctx.runtime.sources.get(e.sourceId);
         return source ? (Object.create(source, { health: { value: () => e.health } }) as typeof source) : null;
-      });
+      }, fresh(ctx));
     },
     resolve: (s) => s,
   }),

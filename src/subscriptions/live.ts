@@ -10,6 +10,8 @@ export function live<K extends keyof Topics, T>(
   topic: K,
   acquire: () => () => void,
   select: (event: Topics[K]) => T | null | Promise<T | null>,
+  /** Called before each event is handed on (e.g. to forget request-scoped caches between events). */
+  fresh: () => void = () => undefined,
 ): AsyncIterable<T> {
   return new Repeater<T>(async (push, stop) => {
     const release = acquire();
@@ -20,7 +22,9 @@ export function live<K extends keyof Topics, T>(
         const next = await Promise.race([events.next(), stopped]);
         if (next.done) break;
         const out = await select(next.value);
-        if (out !== null) await push(out);
+        if (out === null) continue;
+        fresh();
+        await push(out);
       }
     } finally {
       release();

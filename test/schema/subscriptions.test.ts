@@ -153,6 +153,23 @@ describe('subscriptions', () => {
     await sub.stop();
   });
 
+  it('executes identical subscriptions once per event and delivers to each', async () => {
+    const dev = studio[4]!;
+    const q = `subscription { deviceChanged(filter:{ vendors:[AV_STUDIO] }) { device { id isRecording } changedFields } }`;
+    const subs = Array.from({ length: 5 }, () => collect(stack, q));
+    await eventually(() => listGets(stack, 'studio') > 0, 3000, 'the poller');
+    await new Promise((r) => setTimeout(r, 400));
+    const shared = stack.app.runtime.shared;
+    const [e0, d0] = [shared.executions, shared.deliveries];
+    await stack.gql(START, { id: dev.id });
+    await eventually(() => subs.every((s) => s.events.some((e) => e.data.deviceChanged.device.id === dev.id)), 2000, 'every subscriber');
+    const executions = shared.executions - e0;
+    expect(executions).toBeGreaterThanOrEqual(1);
+    expect(shared.deliveries - d0).toBe(5 * executions);
+    await Promise.all(subs.map((s) => s.stop()));
+    await stack.gql(STOP, { id: dev.id });
+  });
+
   it('closes a graphql-ws connection with 4401 for a wrong key', async () => {
     const ws = new WebSocket(stack.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
     const code = await new Promise<number>((resolve) => {
