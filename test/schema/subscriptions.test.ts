@@ -170,6 +170,41 @@ describe('subscriptions', () => {
     await stack.gql(STOP, { id: dev.id });
   });
 
+  it('backs off while a source fails, and polls at its interval again once it recovers', async () => {
+    const sub = collect(stack, `subscription { deviceChanged(filter:{ vendors:[EPIPHAN_CLOUD] }) { device { id } } }`);
+    const poller = stack.app.runtime.pollers.get('cloud')!;
+    await eventually(() => poller.active, 2000, 'the poller');
+    stack.cloud.server.setFaults({ errorRate: 1, errorStatus: 500 });
+    try {
+      const p0 = poller.polls;
+      await new Promise((r) => setTimeout(r, 2400));
+      // at 300 ms it would poll 8 times; backing off (600, 1200, 2400 ms ...) it polls 3 or 4 times
+      expect(poller.polls - p0).toBeLessThanOrEqual(4);
+      expect(poller.polls - p0).toBeGreaterThanOrEqual(2);
+    } finally {
+      stack.cloud.server.resetFaults();
+    }
+    // recovery: the next poll succeeds and the interval returns to normal
+    await eventually(() => stack.app.runtime.sources.get('cloud')!.health().state === 'OK', 6000, 'recovery');
+    const p1 = poller.polls;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(poller.polls - p1).toBeGreaterThanOrEqual(2);
+    await sub.stop();
+  });
+
+  it('lets a client that reconnects subscribe again cleanly', async () => {
+    const dev = studio[5]!;
+    const first = collect(stack, `subscription { deviceChanged(filter:{ vendors:[AV_STUDIO] }) { device { id } } }`);
+    await first.stop();
+    const again = collect(stack, `subscription { deviceChanged(filter:{ vendors:[AV_STUDIO] }) { device { id isRecording } } }`);
+    await eventually(() => stack.app.runtime.pollers.get('studio')!.active, 2000, 'the poller');
+    await new Promise((r) => setTimeout(r, 400));
+    await stack.gql(START, { id: dev.id });
+    await eventually(() => again.events.find((e) => e.data.deviceChanged.device.id === dev.id), 2000, 'the event after resubscribing');
+    await again.stop();
+    await stack.gql(STOP, { id: dev.id });
+  });
+
   it('closes a graphql-ws connection with 4401 for a wrong key', async () => {
     const ws = new WebSocket(stack.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
     const code = await new Promise<number>((resolve) => {
