@@ -3,6 +3,7 @@ import type { EpiphanSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, ValidationError } from '../../errors.js';
 import type { Capability, Device, DeviceCommand, Recording, TimeRange, Vendor } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
+import { HttpBackedSource } from '../http-source.js';
 import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import {
   asDeviceList,
@@ -27,15 +28,16 @@ const RECENT_MS = 3600_000;
 const RECORDING_LOOKAHEAD_SECONDS = 24 * 3600;
 
 /** Epiphan Cloud and AV Studio share the v2 API; AV Studio adds upload, footage and RTMP commands. */
-export class EpiphanSource implements Source {
+export class EpiphanSource extends HttpBackedSource implements Source {
   readonly id: string;
   readonly vendor: Vendor;
   readonly pollIntervalMs: number;
-  private readonly http: HttpClient;
+  protected readonly http: HttpClient;
   private readonly baseUrl: string;
   private readonly token: string;
 
   constructor({ config, http }: EpiphanSourceOptions) {
+    super();
     this.id = config.id;
     this.vendor = config.vendor;
     this.pollIntervalMs = config.pollIntervalMs ?? 5_000;
@@ -48,18 +50,6 @@ export class EpiphanSource implements Source {
       secrets: [config.token],
       ...http,
     });
-  }
-
-  health() {
-    return this.http.health();
-  }
-
-  onHealthChange(listener: Parameters<HttpClient['onHealthChange']>[0]) {
-    return this.http.onHealthChange(listener);
-  }
-
-  callCounts() {
-    return this.http.callCounts();
   }
 
   private get auth() {

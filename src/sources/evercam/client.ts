@@ -4,6 +4,7 @@ import type { EvercamSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, ValidationError } from '../../errors.js';
 import type { CameraInput, Capability, Device, DeviceCommand, Recording, Share, ShareRight, Snapshot } from '../../model.js';
 import { learnSecret } from '../../secrets.js';
+import { HttpBackedSource } from '../http-source.js';
 import { HttpClient, type UpstreamRequest } from '../http.js';
 import type { CameraCatalog, CameraModel, CameraVendor, CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import { CAPABILITIES, cameraParams, decodeImage, mapCamera, mapShare, mapSnapshot, newCameraId, ref, rightsParam, unwrap } from './map.js';
@@ -12,7 +13,7 @@ import type { WireCamera, WireModel, WireShare, WireSnapshot, WireVendor } from 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** An Evercam account: its cameras, their snapshot archives and shares, and the vendor/model catalogue. */
-export class EvercamSource implements Source {
+export class EvercamSource extends HttpBackedSource implements Source {
   readonly id: string;
   readonly vendor = 'EVERCAM' as const;
   readonly pollIntervalMs: number;
@@ -22,6 +23,7 @@ export class EvercamSource implements Source {
   private readonly userId: string;
 
   constructor(opts: { config: EvercamSourceConfig; http?: { retryBaseMs?: number; breakerCooldownMs?: number } }) {
+    super();
     const c = opts.config;
     this.id = c.id;
     this.pollIntervalMs = c.pollIntervalMs ?? 5_000;
@@ -38,18 +40,6 @@ export class EvercamSource implements Source {
       secrets: [c.apiKey, c.password, c.apiKey && encodeURIComponent(c.apiKey)].filter((s): s is string => !!s && s.length >= 4),
       ...opts.http,
     });
-  }
-
-  health() {
-    return this.http.health();
-  }
-
-  onHealthChange(listener: Parameters<HttpClient['onHealthChange']>[0]) {
-    return this.http.onHealthChange(listener);
-  }
-
-  callCounts() {
-    return this.http.callCounts();
   }
 
   private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): string {

@@ -3,6 +3,7 @@ import type { VideoloftSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, PermissionDeniedError, UpstreamError, ValidationError } from '../../errors.js';
 import type { Capability, Device, DeviceCommand, Recording, Share, Snapshot, TimeRange } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
+import { HttpBackedSource } from '../http-source.js';
 import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source, SourceEvent } from '../source.js';
 import { RealtimeFeed } from './feed.js';
 import {
@@ -63,7 +64,7 @@ interface Known {
 }
 
 /** A Videoloft account: authenticator, the loggers its cameras sit on, and their Wowza servers. */
-export class VideoloftSource implements Source {
+export class VideoloftSource extends HttpBackedSource implements Source {
   readonly id: string;
   readonly vendor = 'VIDEOLOFT' as const;
   readonly pollIntervalMs: number;
@@ -88,6 +89,7 @@ export class VideoloftSource implements Source {
   private resyncing = false;
 
   constructor(opts: { config: VideoloftSourceConfig; http?: { retryBaseMs?: number; breakerCooldownMs?: number }; timing?: Partial<VideoloftTiming> }) {
+    super();
     const { config } = opts;
     this.id = config.id;
     this.pollIntervalMs = config.pollIntervalMs ?? 5_000;
@@ -109,18 +111,6 @@ export class VideoloftSource implements Source {
     const log = () => undefined;
     this.live = new TaskRepeater(this.timing.liveEveryMs, (uidd) => this.task(uidd, TASK.live), log);
     this.trigger = new TaskRepeater(this.timing.triggerEveryMs, (uidd) => this.task(uidd, TASK.trigger), log);
-  }
-
-  health() {
-    return this.http.health();
-  }
-
-  onHealthChange(listener: Parameters<HttpClient['onHealthChange']>[0]) {
-    return this.http.onHealthChange(listener);
-  }
-
-  callCounts() {
-    return this.http.callCounts();
   }
 
   /** Logger and Wowza values are host names; they take the authenticator's scheme. */
