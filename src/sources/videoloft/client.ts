@@ -108,9 +108,10 @@ export class VideoloftSource extends HttpBackedSource implements Source {
       password: config.password,
       refreshAfterMs: this.timing.refreshAfterMs,
     });
-    const log = () => undefined;
-    this.live = new TaskRepeater(this.timing.liveEveryMs, (uidd) => this.task(uidd, TASK.live), log);
-    this.trigger = new TaskRepeater(this.timing.triggerEveryMs, (uidd) => this.task(uidd, TASK.trigger), log);
+    // A failed repeat is already counted in the source's health; the next tick tries again.
+    const ignore = () => undefined;
+    this.live = new TaskRepeater(this.timing.liveEveryMs, (uidd) => this.task(uidd, TASK.live), ignore);
+    this.trigger = new TaskRepeater(this.timing.triggerEveryMs, (uidd) => this.task(uidd, TASK.trigger), ignore);
   }
 
   /** Logger and Wowza values are host names; they take the authenticator's scheme. */
