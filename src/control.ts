@@ -23,10 +23,13 @@ export function deviceTarget(ctx: Context, deviceId: string): { source: Source; 
   return { source, vendorDeviceId: id.vendorId };
 }
 
-/** Reads a device again after a change, past the request's cached fleet. */
+/**
+ * Reads one device again after a change (not its whole fleet: for Magewell that would be every encoder), and
+ * forgets the request's cached fleet so later fields see the change too.
+ */
 export async function freshDevice(ctx: Context, source: Source, vendorDeviceId: string): Promise<Device> {
   ctx.loaders.fleet.clear(source.id);
-  const device = await loadDevice(ctx, source.id, vendorDeviceId);
+  const device = await source.getDevice(vendorDeviceId);
   if (!device) throw new NotFoundError('the device is gone');
   return device;
 }

@@ -60,6 +60,14 @@ export function expectId(globalId: string, type: string): LocalId {
   return id;
 }
 
+/** The source, owning device and own id a global id of a device-owned thing names; NotFoundError otherwise. */
+export function childTarget(ctx: Context, globalId: string, type: string): { source: Source; deviceVendorId: string; ownId: string } {
+  const id = expectId(globalId, type);
+  const owned = parseChildId(id.vendorId);
+  if (!owned) throw new NotFoundError(`${JSON.stringify(globalId)} is not a ${type} id`);
+  return { source: sourceFromArg(ctx, id.sourceId), ...owned };
+}
+
 /** The source a global Source id (or its config name) names. */
 export function sourceFromArg(ctx: Context, idOrName: string): Source {
   const decoded = decodeGlobalId(idOrName);

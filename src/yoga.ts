@@ -107,5 +107,3 @@ export function createAvgraphYoga(runtime: Runtime) {
     plugins: [useReadScope(), usePartialErrors()],
   });
 }
-
-export type AvgraphYoga = ReturnType<typeof createAvgraphYoga>;

@@ -90,10 +90,6 @@ const registry: Partial<Record<Vendor, VendorEntry>> = {
   EVERCAM: evercamEntry,
 };
 
-export function supportedVendors(): Vendor[] {
-  return Object.keys(registry) as Vendor[];
-}
-
 export function createSource(config: SourceConfig): Source {
   const entry = registry[config.vendor];
   if (!entry) throw new ConfigError(`config: sources[id=${config.id}].vendor: ${config.vendor} is not supported by this avgraph build yet`);

@@ -1,6 +1,5 @@
 import { deviceTarget, runCommand } from '../../control.js';
-import { parseChildId } from '../../ids.js';
-import { expectId } from '../../lookup.js';
+import { childTarget } from '../../lookup.js';
 import { NotFoundError, NotSupportedError } from '../../errors.js';
 import type { Scope } from '../../config.js';
 import type { Capability, DeviceCommand } from '../../model.js';
@@ -74,13 +73,12 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => {
       let vendorStreamId: string | null = null;
       if (args.streamId) {
-        const id = expectId(String(args.streamId), 'Stream');
-        const owned = parseChildId(id.vendorId);
+        const stream = childTarget(ctx, String(args.streamId), 'Stream');
         const target = deviceTarget(ctx, String(args.deviceId));
-        if (!owned || id.sourceId !== target.source.id || owned.deviceVendorId !== target.vendorDeviceId) {
+        if (stream.source !== target.source || stream.deviceVendorId !== target.vendorDeviceId) {
           throw new NotFoundError('that stream does not belong to this device');
         }
-        vendorStreamId = owned.ownId;
+        vendorStreamId = stream.ownId;
       }
       return commandDevice(ctx, args.deviceId, { type: 'stopStream', vendorStreamId }, 'control');
     },

@@ -1,7 +1,7 @@
 import { requireCapability, requireScope } from '../../control.js';
-import { NotFoundError, NotSupportedError } from '../../errors.js';
-import { childId, encodeGlobalId, parseChildId } from '../../ids.js';
-import { expectId, sourceFromArg } from '../../lookup.js';
+import { NotSupportedError } from '../../errors.js';
+import { childId, encodeGlobalId } from '../../ids.js';
+import { childTarget, sourceFromArg } from '../../lookup.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
 
@@ -19,15 +19,12 @@ builder.mutationField('deleteRecordings', (t) =>
       requireScope(ctx, 'control');
       const groups = new Map<string, { sourceId: string; deviceVendorId: string; ids: string[] }>();
       for (const raw of args.ids) {
-        const id = expectId(String(raw), 'Recording');
-        const owned = parseChildId(id.vendorId);
-        if (!owned) throw new NotFoundError(`${JSON.stringify(raw)} is not a Recording id`);
-        const source = sourceFromArg(ctx, id.sourceId);
-        await requireCapability(source, owned.deviceVendorId, 'DELETE_RECORDINGS');
+        const { source, deviceVendorId, ownId } = childTarget(ctx, String(raw), 'Recording');
+        await requireCapability(source, deviceVendorId, 'DELETE_RECORDINGS');
         if (!source.deleteRecordings) throw new NotSupportedError(`${source.vendor} cannot delete recordings`, 'DELETE_RECORDINGS');
-        const key = `${id.sourceId}\n${owned.deviceVendorId}`;
-        const g = groups.get(key) ?? { sourceId: id.sourceId, deviceVendorId: owned.deviceVendorId, ids: [] };
-        g.ids.push(owned.ownId);
+        const key = `${source.id}\n${deviceVendorId}`;
+        const g = groups.get(key) ?? { sourceId: source.id, deviceVendorId, ids: [] };
+        g.ids.push(ownId);
         groups.set(key, g);
       }
       const deletedIds: string[] = [];

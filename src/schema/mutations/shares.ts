@@ -1,7 +1,6 @@
 import { deviceTarget, requireCapability, requireScope } from '../../control.js';
-import { NotFoundError, NotSupportedError } from '../../errors.js';
-import { parseChildId } from '../../ids.js';
-import { expectId, sourceFromArg } from '../../lookup.js';
+import { NotSupportedError } from '../../errors.js';
+import { childTarget } from '../../lookup.js';
 import { builder } from '../builder.js';
 import { ShareRightEnum } from '../enums.js';
 import { MUTATION_ERRORS } from '../errors.js';
@@ -38,13 +37,10 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
-      const id = expectId(String(args.id), 'Share');
-      const owned = parseChildId(id.vendorId);
-      if (!owned) throw new NotFoundError(`${JSON.stringify(args.id)} is not a Share id`);
-      const source = sourceFromArg(ctx, id.sourceId);
-      await requireCapability(source, owned.deviceVendorId, 'SHARE');
+      const { source, deviceVendorId, ownId } = childTarget(ctx, String(args.id), 'Share');
+      await requireCapability(source, deviceVendorId, 'SHARE');
       if (!source.deleteShare) throw new NotSupportedError(`${source.vendor} sources cannot delete shares`, 'SHARE');
-      await source.deleteShare(owned.deviceVendorId, owned.ownId);
+      await source.deleteShare(deviceVendorId, ownId);
       return { shareId: String(args.id) };
     },
   }),

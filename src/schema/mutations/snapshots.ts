@@ -1,7 +1,6 @@
 import { requireScope } from '../../control.js';
-import { NotFoundError, NotSupportedError } from '../../errors.js';
-import { parseChildId } from '../../ids.js';
-import { expectId, sourceFromArg } from '../../lookup.js';
+import { NotSupportedError } from '../../errors.js';
+import { childTarget } from '../../lookup.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
 
@@ -17,12 +16,9 @@ builder.mutationField('deleteSnapshot', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'control');
-      const id = expectId(String(args.id), 'Snapshot');
-      const owned = parseChildId(id.vendorId);
-      if (!owned) throw new NotFoundError(`${JSON.stringify(args.id)} is not a Snapshot id`);
-      const source = sourceFromArg(ctx, id.sourceId);
+      const { source, deviceVendorId, ownId } = childTarget(ctx, String(args.id), 'Snapshot');
       if (!source.deleteSnapshot) throw new NotSupportedError(`${source.vendor} keeps no snapshot archive to delete from`);
-      await source.deleteSnapshot(owned.deviceVendorId, owned.ownId);
+      await source.deleteSnapshot(deviceVendorId, ownId);
       return { snapshotId: String(args.id) };
     },
   }),

@@ -63,5 +63,3 @@ export interface WireModel {
   known_models?: string[];
   defaults?: unknown;
 }
-
-export const CAMERA_SECRET_KEYS = ['cam_username', 'cam_password'] as const;

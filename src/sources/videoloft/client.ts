@@ -240,9 +240,14 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     return { devices, failures };
   }
 
+  /** One camera: its status from its own logger (the account's device list and viewerInfo are cached). */
   async getDevice(uidd: string): Promise<Device | null> {
-    const { devices } = await this.listDevices();
-    return devices.find((d) => d.vendorDeviceId === uidd) ?? null;
+    if (!this.known.has(uidd)) await this.devicesTree();
+    const known = this.known.get(uidd);
+    const info = known && (await this.viewerInfo([uidd])).get(uidd);
+    if (!known || !info?.logger) return null;
+    const status = (await this.statuses(info.logger, [uidd])).get(uidd);
+    return mapCamera({ sourceId: this.id, owner: known.owner, alias: known.alias, info: { ...known.summary, ...info }, status, keepAliveUntil: this.live.until(uidd) });
   }
 
   async capabilitiesOf(uidd: string): Promise<Capability[]> {
