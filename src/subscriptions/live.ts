@@ -3,7 +3,8 @@ import type { PubSub, Topics } from './pubsub.js';
 
 /**
  * A subscription's event stream: joins the pollers it needs while it runs, maps and filters the topic's
- * events, and leaves the pollers the moment the client goes away (Repeater ends at once on return()).
+ * events, and leaves the pollers the moment the client goes away. Stopping ends the topic iterator, which
+ * settles its pending next(): no per-event race against the stop, so nothing is retained per event.
  */
 export function live<K extends keyof Topics, T>(
   pubsub: PubSub,
@@ -16,10 +17,10 @@ export function live<K extends keyof Topics, T>(
   return new Repeater<T>(async (push, stop) => {
     const release = acquire();
     const events = pubsub.subscribe(topic)[Symbol.asyncIterator]();
-    const stopped = stop.then(() => ({ done: true as const, value: undefined }));
+    void stop.then(() => events.return?.());
     try {
       for (;;) {
-        const next = await Promise.race([events.next(), stopped]);
+        const next = await events.next();
         if (next.done) break;
         const out = await select(next.value);
         if (out === null) continue;
