@@ -8,13 +8,9 @@ import { createMediaHandler } from './media/route.js';
 import type { Runtime } from './runtime.js';
 import { createAvgraphYoga } from './yoga.js';
 
-/** WebSocket close code for a subscriber that fell too far behind. */
-export const SLOW_SUBSCRIBER_CLOSE = 4429;
-
 interface EnvelopedRoot {
   execute: (a: ExecutionArgs) => unknown;
   subscribe: (a: ExecutionArgs) => unknown;
-  shareKey: string;
 }
 
 export interface RunningServer {
@@ -40,6 +36,12 @@ function metrics(runtime: Runtime): string {
     '# HELP avgraph_subscription_deliveries_total Subscription results handed to subscribers.',
     '# TYPE avgraph_subscription_deliveries_total counter',
     `avgraph_subscription_deliveries_total ${runtime.shared.deliveries}`,
+    '# HELP avgraph_subscriptions_active Subscribers now open (graphql-ws and SSE).',
+    '# TYPE avgraph_subscriptions_active gauge',
+    `avgraph_subscriptions_active ${runtime.shared.subscribers}`,
+    '# HELP avgraph_subscribers_dropped_total Subscribers cut for falling behind (queue or socket buffer bound).',
+    '# TYPE avgraph_subscribers_dropped_total counter',
+    `avgraph_subscribers_dropped_total ${runtime.shared.dropped}`,
   );
   lines.push('# HELP avgraph_source_up 1 when the source circuit is closed.', '# TYPE avgraph_source_up gauge');
   for (const s of runtime.sources.values()) lines.push(`avgraph_source_up{source="${s.id}"} ${s.health().circuitOpen ? 0 : 1}`);
@@ -99,17 +101,8 @@ export async function startServer(runtime: Runtime, port: number, host: string):
         return true;
       },
       execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      // Identical subscriptions of one caller share one execution per event.
-      subscribe: (args: ExecutionArgs) => {
-        const root = args.rootValue as EnvelopedRoot;
-        return runtime.shared.join(root.shareKey, () => root.subscribe(args) as never) as never;
-      },
-      onNext: (ctx) => {
-        // A client that stopped reading: its socket buffer is the queue, and it is bounded.
-        if (ctx.extra.socket.bufferedAmount > runtime.config.maxSubscriberBufferBytes) {
-          ctx.extra.socket.close(SLOW_SUBSCRIBER_CLOSE, 'subscriber too slow: too much unread data queued');
-        }
-      },
+      // yoga's subscribe: sharing and subscriber bounds come with it (useSharedSubscriptions), as for SSE.
+      subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = yoga.getEnveloped({
           ...ctx,
@@ -127,7 +120,6 @@ export async function startServer(runtime: Runtime, port: number, host: string):
           rootValue: {
             execute: enveloped.execute,
             subscribe: enveloped.subscribe,
-            shareKey: JSON.stringify([callers.get(ctx.extra.socket)?.name, params.operationName ?? null, params.query, params.variables ?? null]),
           } satisfies EnvelopedRoot,
         };
         const errors = enveloped.validate(args.schema, args.document);

@@ -5,6 +5,7 @@ import { createContext, hasScope, type Context } from './context.js';
 import { AvgraphError, UpstreamError, ValidationError } from './errors.js';
 import type { Runtime } from './runtime.js';
 import { schema } from './schema/index.js';
+import { useSharedSubscriptions } from './subscriptions/use-shared.js';
 
 /** Opens in GraphiQL: the fleet with what a dashboard shows first. */
 export const EXAMPLE_OPERATION = `# Every device of every source, with what a dashboard shows first.
@@ -104,6 +105,6 @@ export function createAvgraphYoga(runtime: Runtime) {
       if (!who) throw unauthorized();
       return createContext(runtime, who);
     },
-    plugins: [useReadScope(), usePartialErrors()],
+    plugins: [useReadScope(), usePartialErrors(), useSharedSubscriptions(runtime.shared, runtime.config.maxSubscriberBufferBytes)],
   });
 }

@@ -44,6 +44,8 @@ export interface StackOptions {
   videoloftTiming?: Partial<VideoloftTiming>;
   /** Add an Evercam source ("sites"). */
   evercam?: boolean;
+  /** More top-level config keys (bounds, Redis), merged over the defaults. */
+  config?: Record<string, unknown>;
 }
 
 export interface GqlResult<T = any> {
@@ -128,6 +130,7 @@ export class Stack {
               { name: 'relay', key: KEYS.actuator, scopes: ['control'] },
             ],
         allowAnonymous: this.opts.open ?? false,
+        ...this.opts.config,
         sources: [
           { id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl: cloudUrl, token: CLOUD_TOKEN, ...tuning },
           { id: 'studio', vendor: 'AV_STUDIO', baseUrl: studioUrl, token: STUDIO_TOKEN, ...tuning },
