@@ -6,6 +6,7 @@ import { createSource } from './sources/registry.js';
 import type { Source } from './sources/source.js';
 import { PollerSet, type PollerOptions } from './subscriptions/poller.js';
 import { RedisLeadership, soloLeadership } from './subscriptions/lease.js';
+import { RedisLink } from './subscriptions/redis-link.js';
 import { SharedSubscriptions } from './subscriptions/shared.js';
 import { createTopics, type PubSub } from './subscriptions/pubsub.js';
 
@@ -23,6 +24,8 @@ export interface Runtime {
   shared: SharedSubscriptions;
   /** This process among replicas sharing a Redis ("solo" without one). */
   replicaId: string;
+  /** Whether Redis is configured, and reachable now. */
+  redisState(): 'none' | 'up' | 'down';
   /** Set once the server listens (the port may have been 0). */
   setPublicUrl(url: string): void;
   close(): Promise<void>;
@@ -43,8 +46,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config, log } = opts;
   const sources = new Map((opts.sources ?? config.sources.map(createSource)).map((s) => [s.id, s]));
   const prefix = config.redisPrefix;
-  const pubsub = createTopics({ redisUrl: config.redisUrl, prefix });
-  const leadership = config.redisUrl ? new RedisLeadership(config.redisUrl, prefix, config.leaseMs) : soloLeadership;
+  const link = config.redisUrl ? new RedisLink(config.redisUrl, `${prefix}:*`, log) : undefined;
+  const pubsub = createTopics({ link, prefix, dedupeWindowMs: Math.max(30_000, 3 * config.leaseMs) });
+  const leadership = link ? new RedisLeadership(link, prefix, config.leaseMs) : soloLeadership;
   const pollers = new PollerSet(sources.values(), pubsub, log, opts.pollers, leadership);
   const unsubscribe = [...sources.values()].map((s) =>
     s.onHealthChange((health) => {
@@ -63,6 +67,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     pubsub,
     pollers,
     replicaId: leadership.replicaId,
+    redisState: () => (link ? (link.up ? 'up' : 'down') : 'none'),
     shared: new SharedSubscriptions(config.maxQueuedEvents),
     setPublicUrl(url) {
       runtime.publicUrl = url.replace(/\/+$/, '');
@@ -72,6 +77,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       unsubscribe.forEach((u) => u());
       await leadership.close();
       await pubsub.close();
+      await link?.close();
       await Promise.all([...sources.values()].map((s) => s.close()));
     },
   };

@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EpiphanSimulator } from '../src/sources/epiphan/simulator.js';
+import { pollingOf, startReplica, writeConfig, type Replica } from './helpers/replicas.js';
 import { eventually } from './helpers/stack.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -15,24 +12,7 @@ const TOKEN = 'replica-test-token-4411';
 const LEASE_MS = 1000;
 const POLL_MS = 300;
 
-interface Replica {
-  proc: ChildProcess;
-  url: string;
-  out: () => string;
-}
-
-async function startReplica(configPath: string): Promise<Replica> {
-  // node itself (not the tsx wrapper), so a kill reaches the process that holds the lease
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', configPath], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const url = await eventually(() => out.match(/GraphiQL at (http:\/\/\S+)\/graphql/)?.[1], 15_000, `replica start:\n${out}`);
-  return { proc, url, out: () => out };
-}
-
-const ready = async (r: Replica) => (await fetch(`${r.url}/ready`)).json() as Promise<{ replica: string; sources: { id: string; polling: boolean }[] }>;
-const polling = async (r: Replica) => (await ready(r)).sources.find((s) => s.id === 'cloud')!.polling;
+const polling = (r: Replica) => pollingOf(r, 'cloud');
 
 describe('two replicas sharing one Redis', () => {
   const sim = new EpiphanSimulator({ flavor: 'EPIPHAN_CLOUD', token: TOKEN, fleetSize: 4 });
@@ -46,20 +26,15 @@ describe('two replicas sharing one Redis', () => {
     await redis.ping();
     await redis.quit();
     const baseUrl = await sim.listen(0);
-    const dir = mkdtempSync(join(tmpdir(), 'avgraph-replicas-'));
-    const configPath = join(dir, 'avgraph.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        allowAnonymous: true,
-        host: '127.0.0.1',
-        redisUrl: REDIS_URL,
-        redisPrefix: prefix,
-        leaseMs: LEASE_MS,
-        mediaSecret: 'replica-media-secret-0000',
-        sources: [{ id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl, token: TOKEN, pollIntervalMs: POLL_MS }],
-      }),
-    );
+    const configPath = writeConfig({
+      allowAnonymous: true,
+      host: '127.0.0.1',
+      redisUrl: REDIS_URL,
+      redisPrefix: prefix,
+      leaseMs: LEASE_MS,
+      mediaSecret: 'replica-media-secret-0000',
+      sources: [{ id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl, token: TOKEN, pollIntervalMs: POLL_MS }],
+    });
     replicas.push(await startReplica(configPath), await startReplica(configPath));
     const r = await fetch(`${replicas[0]!.url}/graphql`, {
       method: 'POST',

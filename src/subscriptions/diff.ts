@@ -27,3 +27,8 @@ function same(a: unknown, b: unknown): boolean {
 export function changedFields(before: Device, after: Device): string[] {
   return COMPARED.filter((k) => !same(before[k], after[k]));
 }
+
+/** What a subscriber can see of a device, as one string: equal strings, no visible change. */
+export function visibleState(device: Device): string {
+  return JSON.stringify(COMPARED.map((k) => device[k]));
+}

@@ -1,20 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { RedisLink } from './redis-link.js';
+
+/**
+ * What this replica does for a source: `leader` polls it for every replica, `follower` leaves that to another
+ * replica, `local` polls it for this replica's own subscribers because Redis (and so every other replica) is
+ * out of reach.
+ */
+export type Role = 'leader' | 'follower' | 'local';
 
 /**
  * Who may poll a source. In one process that is always this process; with Redis, one replica at a time
  * holds a lease per source, renews it while it wants it, and another takes over once it lapses.
  */
 export interface Leadership {
-  /** Follows the lease for `key`: `onChange(true)` when this replica may poll, `false` when it must stop. */
-  follow(key: string, onChange: (leader: boolean) => void): () => void;
+  readonly replicaId: string;
+  /** Follows the lease for `key`, telling `onChange` each change of this replica's role. */
+  follow(key: string, onChange: (role: Role) => void): () => void;
   close(): Promise<void>;
 }
 
-export const soloLeadership: Leadership & { replicaId: string } = {
+export const soloLeadership: Leadership = {
   replicaId: 'solo',
   follow(_key, onChange) {
-    onChange(true);
+    onChange('leader');
     return () => undefined;
   },
   async close() {},
@@ -25,52 +33,63 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 export class RedisLeadership implements Leadership {
   readonly replicaId = randomBytes(8).toString('hex');
-  private readonly redis: Redis;
   private readonly follows = new Set<() => void>();
 
   constructor(
-    redisUrl: string,
+    private readonly link: RedisLink,
     private readonly prefix: string,
     /** A lease lives this long unless renewed; it is renewed or sought every third of it. */
     private readonly leaseMs: number,
-  ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  }
+  ) {}
 
-  follow(key: string, onChange: (leader: boolean) => void): () => void {
+  follow(key: string, onChange: (role: Role) => void): () => void {
     const redisKey = `${this.prefix}:lease:${key}`;
-    let leader = false;
+    const redis = this.link.commands;
+    let role: Role = 'follower';
+    let holding = false;
     let stopped = false;
-    const set = (now: boolean) => {
-      if (now === leader) return;
-      leader = now;
-      onChange(now);
+    let stepping = false;
+    const set = (next: Role) => {
+      if (stopped || next === role) return;
+      role = next;
+      onChange(next);
     };
     const step = async () => {
+      if (stopped || stepping) return;
+      if (!this.link.up) {
+        // Out of reach: whatever lease this replica had lapses; it serves its own subscribers meanwhile.
+        holding = false;
+        if (this.link.down) set('local');
+        return;
+      }
+      stepping = true;
       try {
-        if (leader) {
-          const renewed = await this.redis.eval(RENEW, 1, redisKey, this.replicaId, String(this.leaseMs));
-          if (!stopped) set(renewed === 1);
-        } else {
-          const got = await this.redis.set(redisKey, this.replicaId, 'PX', this.leaseMs, 'NX');
-          if (!stopped) set(got === 'OK');
-        }
+        holding = holding
+          ? (await redis.eval(RENEW, 1, redisKey, this.replicaId, String(this.leaseMs))) === 1
+          : (await redis.set(redisKey, this.replicaId, 'PX', this.leaseMs, 'NX')) === 'OK';
+        set(holding ? 'leader' : 'follower');
       } catch {
-        // Redis unreachable: a lease that cannot be renewed is not held.
-        if (!stopped) set(false);
+        // A lease that cannot be renewed is not held; if Redis has gone, the next step finds out.
+        holding = false;
+        set('follower');
+      } finally {
+        stepping = false;
       }
     };
     void step();
     const timer = setInterval(() => void step(), Math.max(50, Math.floor(this.leaseMs / 3)));
     timer.unref?.();
+    // Redis coming or going changes roles at once, not at the next renewal.
+    const unlisten = this.link.onStateChange(() => void step());
     const release = () => {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      unlisten();
       this.follows.delete(release);
-      if (leader) {
-        leader = false;
-        void this.redis.eval(RELEASE, 1, redisKey, this.replicaId).catch(() => undefined);
+      if (holding) {
+        holding = false;
+        void redis.eval(RELEASE, 1, redisKey, this.replicaId).catch(() => undefined);
       }
     };
     this.follows.add(release);
@@ -79,7 +98,5 @@ export class RedisLeadership implements Leadership {
 
   async close(): Promise<void> {
     for (const release of [...this.follows]) release();
-    // let the releases reach Redis before quitting
-    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

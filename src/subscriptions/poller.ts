@@ -2,8 +2,8 @@ import type { Logger } from '../log.js';
 import type { Device, Recording, Snapshot } from '../model.js';
 import type { Source, SourceEvent } from '../sources/source.js';
 import { changedFields } from './diff.js';
-import { soloLeadership, type Leadership } from './lease.js';
-import type { PubSub } from './pubsub.js';
+import { soloLeadership, type Leadership, type Role } from './lease.js';
+import type { PubSub, Topics } from './pubsub.js';
 
 export interface PollerOptions {
   /** Upper bound of the failure backoff. */
@@ -31,6 +31,10 @@ class BoundedSet {
 /**
  * One poller per source, never per subscriber: it reads the fleet while anyone listens, diffs it against
  * the last read and publishes deviceChanged events. Overlapping polls coalesce into one.
+ *
+ * While another replica polls, this one keeps its baseline current from that replica's events, so whenever it
+ * takes over (the leader died, or Redis went away and every replica polls for itself) it diffs against what
+ * subscribers last saw: a change made meanwhile is news, and nothing already announced is announced again.
  */
 export class SourcePoller {
   private refs = 0;
@@ -39,11 +43,14 @@ export class SourcePoller {
   private again = false;
   private failures = 0;
   private last = new Map<string, Device>();
+  /** `last` holds a whole read of this source (not only devices learned from other replicas' events). */
   private baseline = false;
   private unwatch: (() => void) | null = null;
   private unfollow: (() => void) | null = null;
-  /** This replica holds the source's lease (always, without Redis). */
+  /** This replica polls the source: it holds the lease (always, without Redis), or Redis is away. */
   private leading = false;
+  /** Polling for this replica's subscribers only, because Redis is away. */
+  private alone = false;
   /** Pushed recordings whose device no poll has shown yet; sent after the next poll. */
   private waiting: Recording[] = [];
   /** Recordings and snapshots already announced, so pollers and feeds never announce one twice. */
@@ -73,7 +80,7 @@ export class SourcePoller {
 
   acquire(): () => void {
     this.refs += 1;
-    if (this.refs === 1) this.unfollow = this.leadership.follow(this.source.id, (leader) => (leader ? this.lead() : this.stop()));
+    if (this.refs === 1) this.unfollow = this.leadership.follow(this.source.id, (role) => this.onRole(role));
     let released = false;
     return () => {
       if (released) return;
@@ -87,12 +94,43 @@ export class SourcePoller {
     };
   }
 
-  /** This replica polls from now on: a fresh baseline, and the push feed if the source has one. */
+  /** How this replica takes part in polling the source now ('leader', 'follower' or alone while Redis is away). */
+  get role(): Role | null {
+    if (!this.wanted) return null;
+    return this.leading ? (this.alone ? 'local' : 'leader') : 'follower';
+  }
+
+  private onRole(role: Role): void {
+    if (role === 'follower') return this.pause();
+    this.alone = role === 'local';
+    this.lead();
+  }
+
+  /** This replica polls from now on, from the baseline it has, with the push feed if the source has one. */
   private lead(): void {
+    if (this.leading) return;
     this.leading = true;
-    this.startedAt = Date.now();
+    if (!this.baseline) this.startedAt = Date.now();
     this.schedule(0);
     this.unwatch = this.source.watch?.((e) => this.onPush(e)) ?? null;
+  }
+
+  /**
+   * Another replica's news about this source, while this one does not poll it: the baseline follows what
+   * subscribers were told.
+   */
+  observe<K extends 'deviceChanged' | 'recordingAdded' | 'snapshotAdded'>(topic: K, event: Topics[K]): void {
+    if (this.leading || !this.wanted) return;
+    if (topic === 'deviceChanged') {
+      const device = (event as Topics['deviceChanged']).device;
+      this.last.set(device.vendorDeviceId, device);
+    } else if (topic === 'recordingAdded') {
+      const r = (event as Topics['recordingAdded']).item;
+      this.announced.add(`r:${r.deviceVendorId}/${r.vendorRecordingId}`);
+    } else {
+      const s = (event as Topics['snapshotAdded']).item;
+      this.announced.add(`s:${s.deviceVendorId}/${s.vendorSnapshotId}`);
+    }
   }
 
   /** Something changed upstream because of us: re-read soon so subscribers see it. */
@@ -123,16 +161,27 @@ export class SourcePoller {
     }
   }
 
-  private stop(): void {
+  /** Another replica polls now: stop reading, keep the baseline. */
+  private pause(): void {
     this.leading = false;
+    this.alone = false;
     this.unwatch?.();
     this.unwatch = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.baseline = false;
-    this.last.clear();
     this.waiting = [];
     this.failures = 0;
+  }
+
+  /** Nobody listens any more: what was seen is no longer anyone's baseline. */
+  private stop(): void {
+    this.pause();
+    this.baseline = false;
+    this.last.clear();
+  }
+
+  private publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void {
+    this.pubsub.publish(topic, payload, { localOnly: this.alone });
   }
 
   private schedule(ms: number): void {
@@ -180,22 +229,22 @@ export class SourcePoller {
     if (!this.active) return;
     const now = new Date();
     const next = new Map(devices.map((d) => [d.vendorDeviceId, d]));
-    if (this.baseline) {
-      const gains: Promise<void>[] = [];
-      for (const [id, device] of next) {
-        const before = this.last.get(id);
-        if (before) gains.push(this.gained(before, device));
-        const fields = before ? changedFields(before, device) : ['connection'];
-        if (!fields.length) continue;
-        this.pubsub.publish('deviceChanged', { device, changedFields: fields, at: now });
-        if (before) this.publishDerived(before, device, fields);
+    const gains: Promise<void>[] = [];
+    for (const [id, device] of next) {
+      const before = this.last.get(id);
+      if (!before && !this.baseline) {
+        // The first read: whatever exists now, and was not told by another replica, is the starting point.
+        gains.push(this.gained(device, device, true));
+        if (device.latestSnapshot) this.announceSnapshot(device.latestSnapshot, device, true);
+        continue;
       }
-      await Promise.all(gains);
-    } else {
-      // The first read: whatever exists now is the starting point, not news.
-      await Promise.all([...next.values()].map((d) => this.gained(d, d, true)));
-      for (const d of next.values()) if (d.latestSnapshot) this.announceSnapshot(d.latestSnapshot, d, true);
+      if (before) gains.push(this.gained(before, device));
+      const fields = before ? changedFields(before, device) : ['connection'];
+      if (!fields.length) continue;
+      this.publish('deviceChanged', { device, changedFields: fields, at: now });
+      if (before) this.publishDerived(before, device, fields);
     }
+    await Promise.all(gains);
     this.last = next;
     this.baseline = true;
     const waiting = this.waiting;
@@ -217,12 +266,12 @@ export class SourcePoller {
    */
   private announceRecording(r: Recording, device: Device, silent = false, pushed = false): void {
     const fresh = !silent && (pushed || r.startedAt.getTime() >= this.newsSince);
-    if (this.announced.add(`r:${r.deviceVendorId}/${r.vendorRecordingId}`) && fresh) this.pubsub.publish('recordingAdded', { item: r, device });
+    if (this.announced.add(`r:${r.deviceVendorId}/${r.vendorRecordingId}`) && fresh) this.publish('recordingAdded', { item: r, device });
   }
 
   private announceSnapshot(s: Snapshot, device: Device, silent = false): void {
     const fresh = !silent && (s.takenAt === null || s.takenAt.getTime() >= this.newsSince);
-    if (this.announced.add(`s:${s.deviceVendorId}/${s.vendorSnapshotId}`) && fresh) this.pubsub.publish('snapshotAdded', { item: s, device });
+    if (this.announced.add(`s:${s.deviceVendorId}/${s.vendorSnapshotId}`) && fresh) this.publish('snapshotAdded', { item: s, device });
   }
 
   /** What the source says devices gained since the last poll (recordings, stored snapshots). */
@@ -242,11 +291,11 @@ export class SourcePoller {
     if (fields.includes('streams')) {
       const old = new Map(before.streams.map((s) => [s.vendorStreamId, s]));
       for (const s of after.streams) {
-        if (JSON.stringify(old.get(s.vendorStreamId)) !== JSON.stringify(s)) this.pubsub.publish('streamChanged', { item: s, device: after });
+        if (JSON.stringify(old.get(s.vendorStreamId)) !== JSON.stringify(s)) this.publish('streamChanged', { item: s, device: after });
         old.delete(s.vendorStreamId);
       }
       // A stream that disappeared has stopped.
-      for (const s of old.values()) this.pubsub.publish('streamChanged', { item: { ...s, state: 'IDLE', health: null }, device: after });
+      for (const s of old.values()) this.publish('streamChanged', { item: { ...s, state: 'IDLE', health: null }, device: after });
     }
     const snap = after.latestSnapshot;
     if (fields.includes('latestSnapshot') && snap && snap.takenAt?.getTime() !== before.latestSnapshot?.takenAt?.getTime()) {
@@ -255,10 +304,13 @@ export class SourcePoller {
   }
 }
 
-/** The pollers of every source, ref-counted by subscriptions; kicks reach whichever replica polls. */
+/**
+ * The pollers of every source, ref-counted by subscriptions; kicks reach whichever replica polls, and the news
+ * of the replica that polls keeps the others' baselines current.
+ */
 export class PollerSet {
   private readonly pollers = new Map<string, SourcePoller>();
-  private readonly kicks: AsyncIterator<{ sourceId: string }>;
+  private readonly feeds: AsyncIterator<unknown>[] = [];
 
   constructor(
     sources: Iterable<Source>,
@@ -269,13 +321,20 @@ export class PollerSet {
   ) {
     const full: Required<PollerOptions> = { maxBackoffMs: 60_000, kickDelayMs: 100, jitter: 0.1, ...opts };
     for (const s of sources) this.pollers.set(s.id, new SourcePoller(s, pubsub, log, full, leadership));
-    const kicks = pubsub.subscribe('pollKick')[Symbol.asyncIterator]();
-    this.kicks = kicks;
+    this.listen('pollKick', (e) => this.pollers.get(e.sourceId)?.kick());
+    this.listen('deviceChanged', (e) => this.pollers.get(e.device.sourceId)?.observe('deviceChanged', e));
+    this.listen('recordingAdded', (e) => this.pollers.get(e.item.sourceId)?.observe('recordingAdded', e));
+    this.listen('snapshotAdded', (e) => this.pollers.get(e.item.sourceId)?.observe('snapshotAdded', e));
+  }
+
+  private listen<K extends keyof Topics>(topic: K, handle: (event: Topics[K]) => void): void {
+    const events = this.pubsub.subscribe(topic)[Symbol.asyncIterator]();
+    this.feeds.push(events);
     void (async () => {
       for (;;) {
-        const next = await kicks.next();
+        const next = await events.next();
         if (next.done) return;
-        this.pollers.get(next.value.sourceId)?.kick();
+        handle(next.value);
       }
     })();
   }
@@ -300,7 +359,7 @@ export class PollerSet {
 
   /** Shutdown: every poller stops, whoever still holds it. */
   stopAll(): void {
-    void this.kicks.return?.();
+    for (const feed of this.feeds) void feed.return?.();
     for (const p of this.pollers.values()) p.shutdown();
   }
 }

@@ -1,7 +1,7 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
 import type { Device, Recording, Snapshot, SourceHealth, Stream } from '../model.js';
+import { visibleState } from './diff.js';
+import type { RedisLink } from './redis-link.js';
 
 export interface DeviceChangedEvent {
   device: Device;
@@ -31,33 +31,126 @@ export type Topics = {
   pollKick: { sourceId: string };
 };
 
+export interface PublishOptions {
+  /** Only this replica's subscribers: a replica polling on its own while Redis is away says so. */
+  localOnly?: boolean;
+}
+
 export interface PubSub {
-  publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void;
+  publish<K extends keyof Topics>(topic: K, payload: Topics[K], opts?: PublishOptions): void;
   subscribe<K extends keyof Topics>(topic: K): AsyncIterable<Topics[K]>;
   close(): Promise<void>;
 }
 
 export interface PubSubOptions {
   /** Events cross replicas through Redis pub/sub when set; otherwise they stay in this process. */
-  redisUrl?: string;
-  /** Channel and key prefix, so several avgraph deployments can share one Redis. */
+  link?: RedisLink;
+  /** Channel prefix, so several avgraph deployments can share one Redis. */
   prefix?: string;
+  /** How long an event delivered here alone is remembered, so the same event arriving through Redis is dropped. */
+  dedupeWindowMs?: number;
 }
 
+/** Dates survive the trip between replicas (JSON alone would turn them into strings). */
+function serialize(payload: unknown): string {
+  return JSON.stringify(payload, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? { $date: raw.getTime() } : value;
+  });
+}
+
+function deserialize(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const v = value as { $date?: unknown };
+      if (typeof v.$date === 'number' && Object.keys(v).length === 1) return new Date(v.$date);
+    }
+    return value;
+  });
+}
+
+/** What makes two events the same news, whichever replica found it; null: never deduplicated. */
+function sameNewsKey(topic: keyof Topics, payload: unknown): string | null {
+  switch (topic) {
+    case 'deviceChanged': {
+      const d = (payload as DeviceChangedEvent).device;
+      return `d|${d.sourceId}|${d.vendorDeviceId}|${visibleState(d)}`;
+    }
+    case 'streamChanged': {
+      const s = (payload as Owned<Stream>).item;
+      return `t|${s.sourceId}|${s.deviceVendorId}|${serialize(s)}`;
+    }
+    case 'recordingAdded': {
+      const r = (payload as Owned<Recording>).item;
+      return `r|${r.sourceId}|${r.deviceVendorId}|${r.vendorRecordingId}`;
+    }
+    case 'snapshotAdded': {
+      const s = (payload as Owned<Snapshot>).item;
+      return `s|${s.sourceId}|${s.deviceVendorId}|${s.vendorSnapshotId}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Typed topics over yoga's in-process pub/sub. With Redis, events go out through Redis and reach every replica
+ * (this one included) from there; while Redis is away, or for a replica polling alone, they are delivered here
+ * only. News delivered here alone is remembered for a while, so the same news arriving later through Redis
+ * (another replica found it too, or a publish that seemed to fail went through) reaches no subscriber twice.
+ */
 export function createTopics(opts: PubSubOptions = {}): PubSub {
-  const prefix = opts.prefix ?? 'avgraph';
-  const clients = opts.redisUrl
-    ? [new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }), new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })]
-    : [];
-  const inner = createPubSub<Record<string, [unknown]>>(
-    clients.length ? { eventTarget: createRedisEventTarget({ publishClient: clients[0]!, subscribeClient: clients[1]! }) } : {},
-  );
-  const channel = (topic: string) => `${prefix}:${topic}`;
+  const prefix = `${opts.prefix ?? 'avgraph'}:`;
+  const link = opts.link;
+  const windowMs = opts.dedupeWindowMs ?? 30_000;
+  const local = createPubSub<Record<string, [unknown]>>();
+  /** Same-news keys delivered here alone, with when they stop counting (insertion order = expiry order). */
+  const deliveredAlone = new Map<string, number>();
+
+  const forget = (now: number) => {
+    for (const [key, until] of deliveredAlone) {
+      if (until > now) break;
+      deliveredAlone.delete(key);
+    }
+  };
+
+  const deliverHere = (topic: keyof Topics, payload: unknown) => {
+    if (link) {
+      const key = sameNewsKey(topic, payload);
+      if (key) {
+        forget(Date.now());
+        deliveredAlone.delete(key);
+        deliveredAlone.set(key, Date.now() + windowMs);
+      }
+    }
+    local.publish(topic, payload);
+  };
+
+  const unlisten = link?.onMessage((channel, message) => {
+    if (!channel.startsWith(prefix)) return;
+    const topic = channel.slice(prefix.length) as keyof Topics;
+    let payload: unknown;
+    try {
+      payload = deserialize(message);
+    } catch {
+      return;
+    }
+    if (deliveredAlone.size) {
+      forget(Date.now());
+      const key = sameNewsKey(topic, payload);
+      if (key && deliveredAlone.has(key)) return;
+    }
+    local.publish(topic, payload);
+  });
+
   return {
-    publish: (topic, payload) => inner.publish(channel(topic), payload),
-    subscribe: (topic) => inner.subscribe(channel(topic)) as AsyncIterable<Topics[typeof topic]>,
+    publish(topic, payload, publishOpts = {}) {
+      if (!link || publishOpts.localOnly || !link.up) return deliverHere(topic, payload);
+      link.commands.publish(prefix + topic, serialize(payload)).catch(() => deliverHere(topic, payload));
+    },
+    subscribe: (topic) => local.subscribe(topic) as AsyncIterable<Topics[typeof topic]>,
     async close() {
-      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+      unlisten?.();
     },
   };
 }
