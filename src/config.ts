@@ -81,6 +81,41 @@ const sourceConfig = z.discriminatedUnion('vendor', [epiphanSource, magewellSour
       : undefined,
 });
 
+/** What one operation and one API key may ask of avgraph; every check runs before anything goes upstream. */
+const limitsConfig = z
+  .strictObject({
+    /** Deepest nesting of fields in an operation (fragments flattened, introspection exempt). */
+    maxDepth: z.number().int().min(2).default(12),
+    /** Aliased fields in an operation. */
+    maxAliases: z.number().int().min(0).default(15),
+    /** Lexical tokens in a query document: parsing stops at this many. */
+    maxTokens: z.number().int().min(200).default(2000),
+    /** Directives in an operation. */
+    maxDirectives: z.number().int().min(0).default(20),
+    /** Cost of an operation: an upstream call 100, an object 1, a scalar 0; pages and lists multiply (README). */
+    maxCost: z.number().int().min(100).default(40_000),
+    /** Size of an HTTP request body and of a graphql-ws message; larger ones are refused unread (413). */
+    maxBodyBytes: z.number().int().min(1024).default(1024 * 1024),
+    /** Size of an operation's variables as JSON. */
+    maxVariablesBytes: z.number().int().min(64).default(256 * 1024),
+    /** Operations open at once on one graphql-ws connection; more are refused, the connection stays. */
+    maxSubscriptionsPerConnection: z.number().int().min(1).default(100),
+    /** Subscriptions open at once over HTTP (SSE) per API key (per client address without keys). */
+    maxSseSubscriptionsPerKey: z.number().int().min(1).default(100),
+    rateLimit: z
+      .strictObject({
+        /** Cost each API key (each client address without keys) may spend per window; 0 turns rate limiting off. */
+        costPerWindow: z.number().int().min(0).default(300_000),
+        /** Length of the window; a key's whole budget comes back when its window ends. */
+        windowSeconds: z.number().int().min(1).default(60),
+      })
+      .prefault({}),
+  })
+  .refine((l) => l.rateLimit.costPerWindow === 0 || l.rateLimit.costPerWindow >= l.maxCost, {
+    path: ['rateLimit', 'costPerWindow'],
+    message: 'must be at least maxCost (or 0 to turn rate limiting off)',
+  });
+
 export const SCOPES = ['read', 'control', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -105,6 +140,7 @@ const configSchema = z
     /** Secret for signing /media URLs; random per process when absent (URLs then die with the process). */
     mediaSecret: z.string().min(16).optional(),
     mediaUrlTtlSeconds: z.number().int().positive().default(600),
+    limits: limitsConfig.prefault({}),
     sources: z.array(sourceConfig).default([]),
   })
   .superRefine((cfg, ctx) => {

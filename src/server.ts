@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { keyFromConnectionParams, type Caller } from './auth.js';
+import { limitExceeded } from './limits/errors.js';
 import { createMediaHandler } from './media/route.js';
 import type { Runtime } from './runtime.js';
 import { createAvgraphYoga } from './yoga.js';
@@ -43,6 +44,8 @@ function metrics(runtime: Runtime): string {
     '# TYPE avgraph_subscribers_dropped_total counter',
     `avgraph_subscribers_dropped_total ${runtime.shared.dropped}`,
   );
+  const redis = runtime.redisState();
+  if (redis !== 'none') lines.push('# HELP avgraph_redis_up 1 while Redis is reachable.', '# TYPE avgraph_redis_up gauge', `avgraph_redis_up ${redis === 'up' ? 1 : 0}`);
   lines.push('# HELP avgraph_source_up 1 when the source circuit is closed.', '# TYPE avgraph_source_up gauge');
   for (const s of runtime.sources.values()) lines.push(`avgraph_source_up{source="${s.id}"} ${s.health().circuitOpen ? 0 : 1}`);
   return lines.join('\n') + '\n';
@@ -68,8 +71,12 @@ export async function startServer(runtime: Runtime, port: number, host: string):
         vendor: s.vendor,
         state: s.health().state,
         polling: runtime.pollers.get(s.id)?.active ?? false,
+        /** leader, follower, or local: polling for this replica alone while Redis is away */
+        role: runtime.pollers.get(s.id)?.role ?? null,
       }));
-      return json(res, 200, { status: 'ready', replica: runtime.replicaId, sources });
+      const redis = runtime.redisState();
+      // Still serving while Redis is away, on its own: ready, and says so.
+      return json(res, 200, { status: redis === 'down' ? 'degraded' : 'ready', replica: runtime.replicaId, redis, sources });
     }
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -87,7 +94,8 @@ export async function startServer(runtime: Runtime, port: number, host: string):
     s.on('close', () => sockets.delete(s));
   });
 
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // A message over the body limit closes the connection (1009) unread, as HTTP answers 413.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: runtime.config.limits.maxBodyBytes });
   const callers = new WeakMap<object, Caller>();
   const ws = useServer(
     {
@@ -104,6 +112,11 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       // yoga's subscribe: sharing and subscriber bounds come with it (useSharedSubscriptions), as for SSE.
       subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // ctx.subscriptions: this connection's operations in flight, this one included; over the limit it alone is refused
+        const most = runtime.config.limits.maxSubscriptionsPerConnection;
+        if (Object.keys(ctx.subscriptions).length > most) {
+          return [limitExceeded('maxSubscriptionsPerConnection', most, `this connection already has ${most} operations open`, null)];
+        }
         const enveloped = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -111,10 +124,18 @@ export async function startServer(runtime: Runtime, port: number, host: string):
           params,
           caller: callers.get(ctx.extra.socket),
         });
+        let parsed: DocumentNode;
+        try {
+          parsed = enveloped.parse(params.query);
+        } catch (e) {
+          // a syntax error or the token limit answers this operation; thrown, it would close the connection
+          if (e instanceof GraphQLError) return [e];
+          throw e;
+        }
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: params.operationName,
-          document: enveloped.parse(params.query),
+          document: parsed,
           variableValues: params.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: {
@@ -143,6 +164,8 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // plugins let go of what they hold (the rate limiter's Redis connection)
+      await yoga.dispose();
     },
   };
 }

@@ -1,8 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import { createGraphQLError, createYoga, isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { keyFromHeaders, type Caller } from './auth.js';
 import { createContext, hasScope, type Context } from './context.js';
 import { AvgraphError, UpstreamError, ValidationError } from './errors.js';
+import { clientOf, useOperationLimits, type LimitedContext } from './limits/operation.js';
+import { createCostLimiter } from './limits/rate-limit.js';
+import { shapeLimits } from './limits/shape.js';
 import type { Runtime } from './runtime.js';
 import { schema } from './schema/index.js';
 import { useSharedSubscriptions } from './subscriptions/use-shared.js';
@@ -31,6 +35,8 @@ query Fleet {
 export interface ServerContext {
   /** Set for graphql-ws connections, which authenticate once in connectionParams. */
   caller?: Caller;
+  /** The Node request (HTTP) or upgrade request (graphql-ws): its address keys limits in open mode. */
+  req?: IncomingMessage;
 }
 
 function unauthorized(): GraphQLError {
@@ -88,7 +94,9 @@ function maskError(error: unknown, message: string): Error {
 }
 
 export function createAvgraphYoga(runtime: Runtime) {
-  return createYoga<ServerContext & YogaInitialContext, Context>({
+  const { limits, redisUrl, redisPrefix } = runtime.config;
+  const limiter = createCostLimiter({ rateLimit: limits.rateLimit, redisUrl, redisPrefix, log: runtime.log });
+  return createYoga<ServerContext & YogaInitialContext, LimitedContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -100,11 +108,22 @@ export function createAvgraphYoga(runtime: Runtime) {
       error: (...a) => runtime.log.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
     },
     maskedErrors: { maskError },
-    context: ({ request, caller }) => {
+    // Refused by content-length, or once over while streaming (413), before any parsing.
+    maxRequestBodySize: limits.maxBodyBytes,
+    context: ({ request, caller, req }) => {
+      // graphql-ws connections authenticate once and pass their caller; HTTP requests carry their key.
       const who = caller ?? runtime.access.authenticate(keyFromHeaders((n) => request.headers.get(n)));
       if (!who) throw unauthorized();
-      return createContext(runtime, who);
+      return { ...createContext(runtime, who), client: clientOf(runtime.access, who, req?.socket.remoteAddress, !caller) };
     },
-    plugins: [useReadScope(), usePartialErrors(), useSharedSubscriptions(runtime.shared, runtime.config.maxSubscriberBufferBytes)],
+    plugins: [
+      // limits first: a refused operation goes no further
+      ...shapeLimits(limits),
+      useOperationLimits(limits, limiter),
+      { onDispose: () => limiter.close() },
+      useReadScope(),
+      usePartialErrors(),
+      useSharedSubscriptions(runtime.shared, runtime.config.maxSubscriberBufferBytes),
+    ],
   });
 }

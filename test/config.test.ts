@@ -65,3 +65,32 @@ describe('config', () => {
     expect(m.split('\n')).toHaveLength(1);
   });
 });
+
+describe('config: limits', () => {
+  it('defaults every limit, and takes partial blocks', () => {
+    expect(parseConfig({}, {}).limits).toEqual({
+      maxDepth: 12,
+      maxAliases: 15,
+      maxTokens: 2000,
+      maxDirectives: 20,
+      maxCost: 40_000,
+      maxBodyBytes: 1024 * 1024,
+      maxVariablesBytes: 256 * 1024,
+      maxSubscriptionsPerConnection: 100,
+      maxSseSubscriptionsPerKey: 100,
+      rateLimit: { costPerWindow: 300_000, windowSeconds: 60 },
+    });
+    const cfg = parseConfig({ limits: { maxCost: 5000, rateLimit: { windowSeconds: 10 } } }, {});
+    expect(cfg.limits).toMatchObject({ maxCost: 5000, maxDepth: 12, rateLimit: { costPerWindow: 300_000, windowSeconds: 10 } });
+    expect(parseConfig({ limits: { rateLimit: { costPerWindow: 0 } } }, {}).limits.rateLimit.costPerWindow).toBe(0);
+  });
+
+  it.each([
+    ['an unknown limit', { limits: { maxDeep: 3 } }, /limits: .*maxDeep/],
+    ['a budget below one operation', { limits: { maxCost: 5000, rateLimit: { costPerWindow: 100 } } }, /limits\.rateLimit\.costPerWindow: must be at least maxCost/],
+    ['a fractional window', { limits: { rateLimit: { windowSeconds: 0.5 } } }, /limits\.rateLimit\.windowSeconds/],
+    ['a tiny body limit', { limits: { maxBodyBytes: 10 } }, /limits\.maxBodyBytes/],
+  ])('stops on %s', (_what, raw, pattern) => {
+    expect(message(() => parseConfig(raw, {}))).toMatch(pattern);
+  });
+});

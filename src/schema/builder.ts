@@ -1,9 +1,11 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
+import { defaultComplexity, perId, UPSTREAM } from '../limits/cost.js';
 
 /** The one builder every type file adds to. */
 export const builder = new SchemaBuilder<{
@@ -17,12 +19,17 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [ErrorsPlugin, RelayPlugin, DirectivesPlugin, FederationPlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, DirectivesPlugin, FederationPlugin, ComplexityPlugin],
+  // Prices every field (src/limits/cost.ts); the limits plugin measures and enforces, before execution.
+  complexity: { fieldComplexity: defaultComplexity },
   directives: { useGraphQLToolsUnorderedDirectives: true },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    edgesFieldOptions: { nullable: false },
+    // a connection's page size multiplies its items already
+    edgesFieldOptions: { nullable: false, complexity: { field: 0, multiplier: 1 } },
+    nodeQueryOptions: { complexity: UPSTREAM },
+    nodesQueryOptions: { complexity: perId('ids') },
     nodeFieldOptions: { nullable: false },
   },
   errors: {

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { sourceFromArg } from '../lookup.js';
 import type { CameraCatalog, CameraModel, CameraVendor } from '../sources/source.js';
+import { LIST_SIZE, UPSTREAM } from '../limits/cost.js';
 import { builder } from './builder.js';
 
 const CameraVendorRef = builder.objectRef<CameraVendor>('CameraVendor').implement({
@@ -41,17 +42,20 @@ builder.queryFields((t) => ({
     type: [CameraVendorRef],
     description: 'camera makers, optionally those using a MAC prefix (useful when adding a camera)',
     args: { sourceId: t.arg.id(), mac: t.arg.string() },
+    complexity: { field: UPSTREAM, multiplier: LIST_SIZE },
     resolve: (_r, args, ctx) => catalog(ctx, args.sourceId).vendors(args.mac ?? null),
   }),
   cameraModels: t.field({
     type: [CameraModelRef],
     args: { sourceId: t.arg.id(), vendor: t.arg.string({ required: true }) },
+    complexity: { field: UPSTREAM, multiplier: LIST_SIZE },
     resolve: (_r, args, ctx) => catalog(ctx, args.sourceId).models(args.vendor),
   }),
   cameraModel: t.field({
     type: CameraModelRef,
     nullable: true,
     args: { sourceId: t.arg.id(), vendor: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    complexity: UPSTREAM,
     resolve: (_r, args, ctx) => catalog(ctx, args.sourceId).model(args.vendor, args.name),
   }),
 }));

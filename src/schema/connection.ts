@@ -10,15 +10,24 @@ export interface PageArgs {
   before?: string | null;
 }
 
-/** A Relay page of an in-memory list, plus its total; page sizes are bounded. */
-export function paginate<T>(args: PageArgs, items: T[]) {
+/** Items a page holds when neither first nor last is given. */
+export const DEFAULT_PAGE = 100;
+
+/** The items a page asks for, checked against the bounds (also used to price a connection before it runs). */
+export function pageSize(args: PageArgs): number {
   for (const k of ['first', 'last'] as const) {
     const n = args[k];
     if (n !== undefined && n !== null && (n < 0 || n > MAX_PAGE)) {
       throw new GraphQLError(`${k} must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', field: k } });
     }
   }
-  const first = args.first ?? (args.last === undefined || args.last === null ? 100 : undefined);
+  return args.first ?? args.last ?? DEFAULT_PAGE;
+}
+
+/** A Relay page of an in-memory list, plus its total; page sizes are bounded. */
+export function paginate<T>(args: PageArgs, items: T[]) {
+  pageSize(args);
+  const first = args.first ?? (args.last === undefined || args.last === null ? DEFAULT_PAGE : undefined);
   const page = resolveArrayConnection({ args: { ...args, first } }, items);
   return { ...page, totalCount: items.length };
 }

@@ -15,6 +15,7 @@ import {
 } from './enums.js';
 import { DeviceRef, RecordingRef, ShareRef, SnapshotRef, SourceRef, StreamRef } from './refs.js';
 import { deviceRecordings } from '../recordings.js';
+import { connectionCost, LIST_SIZE, optionalRead, snapshotsCost } from '../limits/cost.js';
 
 const FirmwareRef = builder.objectRef<Firmware>('Firmware').implement({
   fields: (t) => ({
@@ -145,6 +146,7 @@ builder.node(DeviceRef, {
       {
         type: RecordingRef,
         args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+        complexity: connectionCost(),
         resolve: async (d, args, ctx) => paginate(args, await deviceRecordings(ctx, d, args.from ?? null, args.to ?? null)),
       },
       RecordingConnection,
@@ -157,6 +159,7 @@ builder.node(DeviceRef, {
           'the stored snapshot archive, oldest first within from..to (default: the last 24 hours); empty for vendors without one. ' +
           'Cursors are snapshot times, so pages stay stable while snapshots are added.',
         args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+        complexity: snapshotsCost,
         resolve: (d, args, ctx) => snapshotPage(ctx, d, args),
       },
       SnapshotConnection,
@@ -164,6 +167,7 @@ builder.node(DeviceRef, {
     latestSnapshot: t.field({
       type: SnapshotRef,
       nullable: true,
+      complexity: optionalRead('latestSnapshot'),
       resolve: async (d, _a, ctx) => d.latestSnapshot ?? (await ctx.runtime.sources.get(d.sourceId)?.latestSnapshot?.(d.vendorDeviceId)) ?? null,
     }),
     snapshotAt: t.field({
@@ -171,6 +175,7 @@ builder.node(DeviceRef, {
       nullable: true,
       description: 'the stored snapshot closest to a time, optionally no further than withinSeconds away',
       args: { time: t.arg({ type: 'DateTime', required: true }), withinSeconds: t.arg.int() },
+      complexity: optionalRead('closestSnapshot'),
       resolve: async (d, args, ctx) => {
         if (args.withinSeconds != null && args.withinSeconds < 0) throw badInput('withinSeconds must not be negative', 'withinSeconds');
         return (await ctx.runtime.sources.get(d.sourceId)?.closestSnapshot?.(d.vendorDeviceId, args.time, args.withinSeconds ?? null)) ?? null;
@@ -179,6 +184,7 @@ builder.node(DeviceRef, {
     snapshotDays: t.intList({
       description: 'the days (1-31) of a month holding stored snapshots, in the camera\'s time zone: a calendar without fetching snapshots',
       args: { year: t.arg.int({ required: true }), month: t.arg.int({ required: true }) },
+      complexity: optionalRead('snapshotDays'),
       resolve: async (d, { year, month }, ctx) => {
         checkDate(year, month, 1);
         return (await ctx.runtime.sources.get(d.sourceId)?.snapshotDays?.(d.vendorDeviceId, year, month)) ?? [];
@@ -187,6 +193,7 @@ builder.node(DeviceRef, {
     snapshotHours: t.intList({
       description: 'the hours (0-23) of a day holding stored snapshots, in the camera\'s time zone',
       args: { year: t.arg.int({ required: true }), month: t.arg.int({ required: true }), day: t.arg.int({ required: true }) },
+      complexity: optionalRead('snapshotHours'),
       resolve: async (d, { year, month, day }, ctx) => {
         checkDate(year, month, day);
         return (await ctx.runtime.sources.get(d.sourceId)?.snapshotHours?.(d.vendorDeviceId, year, month, day)) ?? [];
@@ -195,6 +202,7 @@ builder.node(DeviceRef, {
     shares: t.field({
       type: [ShareRef],
       description: 'empty for vendors without sharing',
+      complexity: optionalRead('listShares', LIST_SIZE),
       resolve: async (d, _a, ctx) => (await ctx.runtime.sources.get(d.sourceId)?.listShares?.(d.vendorDeviceId)) ?? [],
     }),
     vendorData: t.field({

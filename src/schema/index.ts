@@ -1,3 +1,4 @@
+import { priceEntities } from '../limits/cost.js';
 import { builder } from './builder.js';
 import './scalars.js';
 import './enums.js';
@@ -20,7 +21,9 @@ import './mutations/snapshots.js';
 import './catalog.js';
 import './entities.js';
 
-export const schema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key'],
-});
+export const schema = priceEntities(
+  builder.toSubGraphSchema({
+    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+    federationDirectives: ['@key'],
+  }),
+);

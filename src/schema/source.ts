@@ -1,4 +1,5 @@
 import { loadFleets } from '../context.js';
+import { connectionCost } from '../limits/cost.js';
 import { builder } from './builder.js';
 import { SourceStateEnum, VendorEnum } from './enums.js';
 import { DeviceConnection } from './device.js';
@@ -31,6 +32,7 @@ builder.node(SourceRef, {
     devices: t.connection(
       {
         type: DeviceRef,
+        complexity: connectionCost(),
         resolve: async (s, args, ctx) => paginate(args, await loadFleets(ctx, [s.id])),
       },
       DeviceConnection,

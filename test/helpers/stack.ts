@@ -44,6 +44,8 @@ export interface StackOptions {
   videoloftTiming?: Partial<VideoloftTiming>;
   /** Add an Evercam source ("sites"). */
   evercam?: boolean;
+  /** The config's `limits` block (defaults otherwise). */
+  limits?: Record<string, unknown>;
   /** More top-level config keys (bounds, Redis), merged over the defaults. */
   config?: Record<string, unknown>;
 }
@@ -130,6 +132,7 @@ export class Stack {
               { name: 'relay', key: KEYS.actuator, scopes: ['control'] },
             ],
         allowAnonymous: this.opts.open ?? false,
+        limits: this.opts.limits,
         ...this.opts.config,
         sources: [
           { id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl: cloudUrl, token: CLOUD_TOKEN, ...tuning },
