@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { Device, Recording, Snapshot, SourceHealth, Stream } from '../model.js';
 import { visibleState } from './diff.js';
@@ -103,7 +104,10 @@ export function createTopics(opts: PubSubOptions = {}): PubSub {
   const prefix = `${opts.prefix ?? 'avgraph'}:`;
   const link = opts.link;
   const windowMs = opts.dedupeWindowMs ?? 30_000;
-  const local = createPubSub<Record<string, [unknown]>>();
+  // One listener per live subscription: thousands are expected, not a leak.
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  const local = createPubSub<Record<string, [unknown]>>({ eventTarget: target as never });
   /** Same-news keys delivered here alone, with when they stop counting (insertion order = expiry order). */
   const deliveredAlone = new Map<string, number>();
 
