@@ -1,6 +1,7 @@
 import type { Scope } from './config.js';
 import { hasScope, loadDevice, type Context } from './context.js';
 import { DeviceOfflineError, NotFoundError, NotSupportedError, PermissionDeniedError } from './errors.js';
+import { checkCommandInput } from './input.js';
 import { expectId } from './lookup.js';
 import { COMMAND_CAPABILITY, type Capability, type Device, type DeviceCommand } from './model.js';
 import type { CommandResult, Source } from './sources/source.js';
@@ -36,8 +37,9 @@ export async function freshDevice(ctx: Context, source: Source, vendorDeviceId: 
 
 /**
  * The one path every device control mutation takes. Everything that can be refused without the vendor is
- * refused first (scope, id, capability, input), so bad input changes nothing upstream; then the device must
- * exist and be online; then the command goes out and pollers re-read the source at once.
+ * refused first (scope, input bounds, id, capability, the vendor's input rules), so bad input changes nothing
+ * upstream; then the device must exist and be online; then the command goes out and pollers re-read the
+ * source at once.
  */
 export async function runCommand(
   ctx: Context,
@@ -47,6 +49,7 @@ export async function runCommand(
   extraCapability?: Capability,
 ): Promise<{ source: Source; vendorDeviceId: string; device: Device | null; result: CommandResult }> {
   requireScope(ctx, scope);
+  checkCommandInput(command);
   const { source, vendorDeviceId } = deviceTarget(ctx, deviceId);
   await requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
   if (extraCapability) await requireCapability(source, vendorDeviceId, extraCapability);

@@ -1,5 +1,6 @@
 import { deviceTarget, freshDevice, requireScope } from '../../control.js';
 import { NotSupportedError } from '../../errors.js';
+import { checkCameraInput } from '../../input.js';
 import { sourceFromArg } from '../../lookup.js';
 import type { CameraInput as CameraInputShape } from '../../model.js';
 import { builder } from '../builder.js';
@@ -32,6 +33,7 @@ builder.mutationFields((t) => ({
     args: { sourceId: t.arg.id({ required: true }), input: t.arg({ type: CameraInput, required: true }) },
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
+      checkCameraInput(args.input as CameraInputShape);
       const source = sourceFromArg(ctx, String(args.sourceId));
       if (!source.addCamera) throw notSupported(source.vendor, 'adding cameras');
       const id = await source.addCamera(args.input as CameraInputShape);
@@ -45,6 +47,7 @@ builder.mutationFields((t) => ({
     args: { deviceId: t.arg.id({ required: true }), input: t.arg({ type: CameraInput, required: true }) },
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
+      checkCameraInput(args.input as CameraInputShape);
       const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
       if (!source.updateCamera) throw notSupported(source.vendor, 'updating cameras');
       await source.updateCamera(vendorDeviceId, args.input as CameraInputShape);

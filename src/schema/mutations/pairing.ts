@@ -1,5 +1,6 @@
 import { freshDevice, requireScope, runCommand } from '../../control.js';
 import { NotSupportedError } from '../../errors.js';
+import { checkText, LIMITS } from '../../input.js';
 import { sourceFromArg } from '../../lookup.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
@@ -18,6 +19,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
+      checkText(args.pairingCode, 'pairingCode', LIMITS.pairingCode);
+      if (args.name != null) checkText(args.name, 'name', LIMITS.name);
       const source = sourceFromArg(ctx, String(args.sourceId));
       if (!source.pair) throw new NotSupportedError(`${source.vendor} sources cannot pair devices`, 'PAIRING');
       const vendorDeviceId = await source.pair(args.pairingCode.trim(), args.name ?? null);

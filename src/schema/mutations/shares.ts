@@ -1,5 +1,6 @@
 import { deviceTarget, requireCapability, requireScope } from '../../control.js';
 import { NotSupportedError } from '../../errors.js';
+import { checkText, LIMITS } from '../../input.js';
 import { childTarget } from '../../lookup.js';
 import { builder } from '../builder.js';
 import { ShareRightEnum } from '../enums.js';
@@ -23,6 +24,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
+      checkText(args.email, 'email', LIMITS.email);
       const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
       await requireCapability(source, vendorDeviceId, 'SHARE');
       if (!source.createShare) throw new NotSupportedError(`${source.vendor} sources cannot create shares`, 'SHARE');

@@ -4,6 +4,8 @@ import { NotFoundError, NotSupportedError, ValidationError } from '../../errors.
 import type { Capability, Device, DeviceCommand, Recording, TimeRange, Vendor } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
 import { HttpBackedSource } from '../http-source.js';
+import { vendorUrlPath } from '../path.js';
+import { vendorText } from '../redact.js';
 import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import {
   asDeviceList,
@@ -181,7 +183,9 @@ export class EpiphanSource extends HttpBackedSource implements Source {
 
   private checkStatus(body: WireStatusReply | undefined, what: string): void {
     if (body && typeof body === 'object' && body.Status && String(body.Status).toLowerCase() !== 'ok') {
-      throw this.http.error(`${what}: ${body.Message ?? body.Status}`, { code: String(body.StatusCode ?? body.Status), status: body.StatusCode });
+      // Status and Message are the vendor's own words: they may echo the request.
+      const said = (text: unknown) => vendorText(String(text), [this.token]);
+      throw this.http.error(`${what}: ${said(body.Message ?? body.Status)}`, { code: said(body.StatusCode ?? body.Status), status: body.StatusCode });
     }
   }
 
@@ -213,8 +217,8 @@ export class EpiphanSource extends HttpBackedSource implements Source {
     const kind = ref.slice(0, at);
     const value = ref.slice(at + 1);
     let url: string;
-    if (kind === 'snapshot' && value.startsWith('/')) url = this.baseUrl + value;
-    else if (kind === 'chunk' && !value.includes('..')) url = this.baseUrl + paths.media(value);
+    if (kind === 'snapshot' && value.startsWith('/')) url = this.baseUrl + vendorUrlPath(value, 'snapshot');
+    else if (kind === 'chunk') url = this.baseUrl + paths.media(value);
     else throw new NotSupportedError('unknown media reference');
     return this.http.stream({
       method: 'GET',

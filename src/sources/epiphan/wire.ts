@@ -1,3 +1,5 @@
+import { pathSegment, vendorUrlPath } from '../path.js';
+
 /** Epiphan Cloud / AV Studio v2 API payloads, as the vendor documents show them. */
 
 export interface WireRtmp {
@@ -61,13 +63,14 @@ export const RESOLUTIONS = ['1920x1080', '1280x720', '640x360', '320x180'] as co
 export const MAX_BITRATE_KBPS = 4000;
 export const CHUNK_DURATION_RANGE = [10, 3600] as const;
 
+/** Upstream paths; every id in them is checked (no "..", no separators) before anything is sent. */
 export const paths = {
   devices: '/front/api/v2/devices',
-  device: (id: string) => `/front/api/v2/devices/${encodeURIComponent(id)}`,
-  task: (id: string) => `/front/api/v2/devices/${encodeURIComponent(id)}/task`,
+  device: (id: string) => `/front/api/v2/devices/${pathSegment(id, 'deviceId')}`,
+  task: (id: string) => `/front/api/v2/devices/${pathSegment(id, 'deviceId')}/task`,
   timeline: (id: string, from: number, to: number) =>
-    `/front/api/v2/devices/${encodeURIComponent(id)}/thumbnails?from=${from}&to=${to}`,
-  media: (chunkUrl: string) => `/front/api/v2/media/${chunkUrl}`,
-  snapshot: (id: string) => `/front/api/v1/devices/${encodeURIComponent(id)}/state.jpg`,
+    `/front/api/v2/devices/${pathSegment(id, 'deviceId')}/thumbnails?from=${from}&to=${to}`,
+  media: (chunkUrl: string) => `/front/api/v2/media/${vendorUrlPath(chunkUrl, 'chunk')}`,
+  snapshot: (id: string) => `/front/api/v1/devices/${pathSegment(id, 'deviceId')}/state.jpg`,
   me: '/front/api/v2/users/me',
 };

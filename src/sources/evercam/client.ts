@@ -6,6 +6,8 @@ import type { CameraInput, Capability, Device, DeviceCommand, Recording, Share, 
 import { learnSecret } from '../../secrets.js';
 import { HttpBackedSource } from '../http-source.js';
 import { HttpClient, type UpstreamRequest } from '../http.js';
+import { pathSegment } from '../path.js';
+import { vendorText } from '../redact.js';
 import type { CameraCatalog, CameraModel, CameraVendor, CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import { CAPABILITIES, cameraParams, decodeImage, mapCamera, mapShare, mapSnapshot, newCameraId, ref, rightsParam, unwrap } from './map.js';
 import type { WireCamera, WireModel, WireShare, WireSnapshot, WireVendor } from './wire.js';
@@ -21,6 +23,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
   private readonly base: string;
   private readonly auth: { query: Record<string, string>; headers: Record<string, string> };
   private readonly userId: string;
+  private readonly secrets: string[];
 
   constructor(opts: { config: EvercamSourceConfig; http?: { retryBaseMs?: number; breakerCooldownMs?: number } }) {
     super();
@@ -29,17 +32,14 @@ export class EvercamSource extends HttpBackedSource implements Source {
     this.pollIntervalMs = c.pollIntervalMs ?? 5_000;
     this.base = c.baseUrl;
     this.userId = c.userId ?? c.username ?? c.apiId!;
+    const basic = Buffer.from(`${c.username}:${c.password}`).toString('base64');
     this.auth =
       c.apiId && c.apiKey
         ? { query: { api_id: c.apiId, api_key: c.apiKey }, headers: {} }
-        : { query: {}, headers: { authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` } };
-    this.http = new HttpClient({
-      sourceId: c.id,
-      vendor: 'EVERCAM',
-      timeoutMs: c.timeoutMs,
-      secrets: [c.apiKey, c.password, c.apiKey && encodeURIComponent(c.apiKey)].filter((s): s is string => !!s && s.length >= 4),
-      ...opts.http,
-    });
+        : { query: {}, headers: { authorization: `Basic ${basic}` } };
+    // redact() covers their URL-encoded forms too; the Basic credentials are one more form of the password.
+    this.secrets = [c.apiKey, c.password, c.password && basic].filter((s): s is string => !!s && s.length >= 4);
+    this.http = new HttpClient({ sourceId: c.id, vendor: 'EVERCAM', timeoutMs: c.timeoutMs, secrets: this.secrets, ...opts.http });
   }
 
   private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): string {
@@ -49,7 +49,10 @@ export class EvercamSource extends HttpBackedSource implements Source {
     return `${this.base}${path}?${q}`;
   }
 
-  /** A JSON call; 404 becomes NotFoundError, and 400/422 a ValidationError with Evercam's own message. */
+  /**
+   * A JSON call; 404 becomes NotFoundError, and 400/422 a ValidationError with Evercam's own message, scrubbed:
+   * Evercam may echo the request URL, api_key and all.
+   */
   private async call<T>(req: Omit<UpstreamRequest, 'url' | 'headers'> & { path: string; query?: Record<string, string | number | boolean | undefined> }): Promise<T> {
     const res = await this.http.json<T & { message?: string }>({
       ...req,
@@ -60,7 +63,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
     if (res.status === 404) throw new NotFoundError(`${req.endpoint}: not found at Evercam`);
     if (res.status === 400 || res.status === 422) {
       const message = typeof res.body?.message === 'string' ? res.body.message : 'Evercam refused the request';
-      throw new ValidationError(`Evercam: ${message}`, null);
+      throw new ValidationError(`Evercam: ${vendorText(message, this.secrets)}`, null);
     }
     return res.body;
   }
@@ -76,13 +79,13 @@ export class EvercamSource extends HttpBackedSource implements Source {
   }
 
   async listDevices(): Promise<FleetRead> {
-    const body = await this.call<unknown>({ method: 'GET', path: `/users/${encodeURIComponent(this.userId)}/cameras.json`, endpoint: 'GET user cameras' });
+    const body = await this.call<unknown>({ method: 'GET', path: `/users/${pathSegment(this.userId, 'userId')}/cameras.json`, endpoint: 'GET user cameras' });
     return { devices: this.cameras(body).map((c) => mapCamera(this.id, c)), failures: [] };
   }
 
   async getDevice(id: string): Promise<Device | null> {
     try {
-      const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${encodeURIComponent(id)}.json`, endpoint: 'GET camera' });
+      const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'GET camera' });
       const cam = this.cameras(body)[0];
       return cam ? mapCamera(this.id, cam) : null;
     } catch (e) {
@@ -113,7 +116,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
     if (command.type !== 'captureSnapshot') throw new NotSupportedError(`Evercam cameras do not support ${command.type}`);
     const body = await this.call<unknown>({
       method: 'POST',
-      path: `/cameras/${encodeURIComponent(id)}/snapshots.json`,
+      path: `/cameras/${pathSegment(id, 'deviceId')}/snapshots.json`,
       endpoint: 'POST snapshots',
       body: JSON.stringify(command.notes ? { notes: command.notes } : {}),
     });
@@ -123,7 +126,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
   }
 
   private snapshotsPath(id: string, rest: string): string {
-    return `/cameras/${encodeURIComponent(id)}/snapshots${rest}.json`;
+    return `/cameras/${pathSegment(id, 'deviceId')}/snapshots${rest}.json`;
   }
 
   async latestSnapshot(id: string): Promise<Snapshot | null> {
@@ -198,16 +201,16 @@ export class EvercamSource extends HttpBackedSource implements Source {
   }
 
   async listShares(id: string): Promise<Share[]> {
-    const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${encodeURIComponent(id)}/shares.json`, endpoint: 'GET shares' });
+    const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${pathSegment(id, 'deviceId')}/shares.json`, endpoint: 'GET shares' });
     return unwrap<WireShare>(body, 'shares').map((s) => mapShare(this.id, { ...s, camera_id: s.camera_id ?? id }));
   }
 
   async createShare(id: string, email: string, rights: ShareRight[]): Promise<Share> {
-    if (!EMAIL.test(email) || email.length > 254) throw new ValidationError('email must be an email address', 'email');
+    if (email.length > 254 || !EMAIL.test(email)) throw new ValidationError('email must be an email address', 'email');
     if (rights.length === 0) throw new ValidationError('give at least one right', 'rights');
     const body = await this.call<unknown>({
       method: 'POST',
-      path: `/cameras/${encodeURIComponent(id)}/share.json`,
+      path: `/cameras/${pathSegment(id, 'deviceId')}/share.json`,
       endpoint: 'POST share',
       body: JSON.stringify({ email, rights: rightsParam(rights) }),
     });
@@ -218,7 +221,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
 
   async deleteShare(id: string, shareId: string): Promise<void> {
     if (!/^\d+$/.test(shareId)) throw new NotFoundError('no such share');
-    await this.call({ method: 'DELETE', path: `/cameras/${encodeURIComponent(id)}/share.json`, query: { share_id: shareId }, endpoint: 'DELETE share' });
+    await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}/share.json`, query: { share_id: shareId }, endpoint: 'DELETE share' });
   }
 
   async addCamera(input: CameraInput): Promise<string> {
@@ -232,28 +235,28 @@ export class EvercamSource extends HttpBackedSource implements Source {
   async updateCamera(id: string, input: CameraInput): Promise<void> {
     const p = cameraParams(input, false);
     if ('field' in p) throw new ValidationError(p.message, p.field);
-    await this.call({ method: 'PATCH', path: `/cameras/${encodeURIComponent(id)}.json`, endpoint: 'PATCH camera', body: JSON.stringify(p.ok) });
+    await this.call({ method: 'PATCH', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'PATCH camera', body: JSON.stringify(p.ok) });
   }
 
   async removeCamera(id: string): Promise<void> {
-    await this.call({ method: 'DELETE', path: `/cameras/${encodeURIComponent(id)}.json`, endpoint: 'DELETE camera' });
+    await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'DELETE camera' });
   }
 
   readonly catalog: CameraCatalog = {
     vendors: async (mac) => {
       if (mac !== null && !/^([0-9A-Fa-f]{2}[:-]?){2}[0-9A-Fa-f]{2}/.test(mac)) throw new ValidationError('mac must start with a MAC prefix like 00:1A:2B', 'mac');
-      const path = mac ? `/vendors/${encodeURIComponent(mac)}.json` : '/vendors.json';
+      const path = mac ? `/vendors/${pathSegment(mac, 'mac')}.json` : '/vendors.json';
       const body = await this.call<unknown>({ method: 'GET', path, endpoint: 'GET vendors' });
       return unwrap<WireVendor>(body, 'vendors').map(
         (v): CameraVendor => ({ id: v.id, name: v.name, macPrefixes: v.known_macs ?? [], supported: v.is_supported ?? null, models: v.models ?? [] }),
       );
     },
     models: async (vendorId) => {
-      const body = await this.call<unknown>({ method: 'GET', path: `/models/${encodeURIComponent(vendorId)}.json`, endpoint: 'GET models' });
+      const body = await this.call<unknown>({ method: 'GET', path: `/models/${pathSegment(vendorId, 'vendor')}.json`, endpoint: 'GET models' });
       return unwrap<WireModel>(body, 'models').map(toModel);
     },
     model: async (vendorId, name) => {
-      const body = await this.call<unknown>({ method: 'GET', path: `/models/${encodeURIComponent(vendorId)}/${encodeURIComponent(name)}.json`, endpoint: 'GET model' }).catch(
+      const body = await this.call<unknown>({ method: 'GET', path: `/models/${pathSegment(vendorId, 'vendor')}/${pathSegment(name, 'name')}.json`, endpoint: 'GET model' }).catch(
         (e) => {
           if (e instanceof NotFoundError) return null;
           throw e;
@@ -272,7 +275,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
     if (kind === 'jpg') {
       return this.http.stream({
         method: 'GET',
-        url: this.url(`/cameras/${encodeURIComponent(camera!)}/snapshot.jpg`),
+        url: this.url(`/cameras/${pathSegment(camera!, 'deviceId')}/snapshot.jpg`),
         endpoint: 'GET snapshot.jpg',
         headers: { ...this.auth.headers, ...(req.range ? { range: req.range } : {}) },
         acceptStatus: [404],

@@ -51,6 +51,8 @@ export class EvercamSimulator {
   private readonly shares: WireShare[] = [];
   private shareSeq = 1;
   private readonly opts: Required<EvercamSimOptions>;
+  /** Fault: the next N requests (of one method, if given) are refused with a message echoing the full URL. */
+  private echo = { count: 0, method: null as string | null };
 
   constructor(options: EvercamSimOptions) {
     this.opts = { timeScale: 1, snapshotEverySeconds: 600, historyHours: 72, ...options };
@@ -116,6 +118,7 @@ export class EvercamSimulator {
           for (let i = 0; i < Number(b.count); i++) c.snapshots.set(Number(b.from) + i, { notes: null });
           return { ok: true };
         },
+        'echo-url': (b) => void (this.echo = { count: Number(b.count ?? 1), method: typeof b.method === 'string' ? b.method : null }),
       },
     );
   }
@@ -186,6 +189,10 @@ export class EvercamSimulator {
   private handle(req: SimRequest): SimReply {
     this.tick();
     if (!this.authorized(req)) return json(401, { message: 'Unauthenticated' });
+    if (this.echo.count > 0 && (!this.echo.method || this.echo.method === req.method)) {
+      this.echo.count -= 1;
+      return json(400, { message: `Invalid parameters for ${req.method} http://${req.headers.host}${req.url.pathname}${req.url.search}` });
+    }
     const path = req.url.pathname.replace(/\.json$/, '');
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     const q = req.url.searchParams;

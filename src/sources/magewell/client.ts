@@ -4,6 +4,7 @@ import { NotFoundError, NotSupportedError, UpstreamError, ValidationError } from
 import type { Capability, Device, DeviceCommand, Recording, Share, SourceHealth, TimeRange } from '../../model.js';
 import { HealthWatch } from '../health-watch.js';
 import type { UpstreamResponse } from '../http.js';
+import { readPages } from '../paging.js';
 import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
 import { Encoder } from './encoder.js';
 import {
@@ -136,24 +137,23 @@ export class MagewellSource implements Source {
     return CAPABILITIES;
   }
 
+  /** A disk's files, page by page (bounded: an encoder that ignores `start` answers the same page forever). */
   private async mediaFiles(e: Encoder, sn: string, diskType: number): Promise<Recording[]> {
-    const out: Recording[] = [];
-    for (let start = 0; ; start += PAGE) {
-      let page: WireMediaFiles;
-      try {
-        page = await e.call<WireMediaFiles>('get-media-files', { 'disk-type': diskType, start, count: PAGE });
-      } catch (err) {
-        // No such disk in the encoder: nothing recorded there.
-        if (err instanceof UpstreamError && ['errDisk', 'errNotFound', 'errSDCard', 'errEmpty'].includes(err.code ?? '')) return out;
-        throw err;
-      }
-      const files = page['media-files'] ?? [];
-      for (const f of files) {
-        const r = mapMediaFile(this.id, sn, diskType, page.path ?? '', page.thumbnail ?? 'thumbnail', f);
-        if (r) out.push(r);
-      }
-      if (files.length < PAGE) return out;
-    }
+    const { items } = await readPages(
+      async (index) => {
+        let page: WireMediaFiles;
+        try {
+          page = await e.call<WireMediaFiles>('get-media-files', { 'disk-type': diskType, start: index * PAGE, count: PAGE });
+        } catch (err) {
+          // No such disk in the encoder: nothing recorded there.
+          if (err instanceof UpstreamError && ['errDisk', 'errNotFound', 'errSDCard', 'errEmpty'].includes(err.code ?? '')) return [];
+          throw err;
+        }
+        return (page['media-files'] ?? []).map((file) => ({ file, path: page.path ?? '', thumbDir: page.thumbnail ?? 'thumbnail' }));
+      },
+      { what: `${this.id}: get-media-files of ${e.label}`, idOf: (x) => x.file.name, isLast: (page) => page.length < PAGE },
+    );
+    return items.flatMap((x) => mapMediaFile(this.id, sn, diskType, x.path, x.thumbDir, x.file) ?? []);
   }
 
   async listRecordings(sn: string, range: TimeRange): Promise<Recording[]> {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { UpstreamError } from '../../errors.js';
 import { learnSecret } from '../../secrets.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
+import { filePath } from '../path.js';
 import { isRetryableResult, needsLogin, resultName } from './map.js';
 import { RESULT, type WireInfo } from './wire.js';
 
@@ -149,10 +150,11 @@ export class Encoder {
     return this.info;
   }
 
-  /** A file from the device (snapshot) or its download server, with the session cookie. */
+  /** A file from the device (snapshot) or its download server, with the session cookie; the device named the path. */
   async fetch(kind: 'snapshot' | 'download', path: string, range?: string): Promise<UpstreamResponse<Readable>> {
     const sid = await this.session();
-    const url = kind === 'snapshot' ? this.baseUrl + path : `${this.downloadUrl}/download${path}`;
+    const safe = filePath(path, 'path');
+    const url = kind === 'snapshot' ? this.baseUrl + safe : `${this.downloadUrl}/download${safe}`;
     return this.http.stream({
       method: 'GET',
       url,

@@ -77,6 +77,8 @@ interface EncoderState {
   servers: WireStreamServer[];
   serverSeq: number;
   users: { id: string; type: number }[];
+  /** Fault: get-media-files answers the first page whatever `start` says. */
+  ignorePaging: boolean;
 }
 
 const ok = (extra: object = {}): SimReply => ({ status: 200, json: { result: RESULT.succeed, ...extra } });
@@ -126,24 +128,10 @@ class EncoderSim {
         { id: 'Admin', type: 1 },
         { id: 'operator', type: 2 },
       ],
+      ignorePaging: false,
     };
     // Earlier recordings, one on each disk.
-    for (const [disk, hoursAgo] of [[0, 26], [1, 3]] as const) {
-      const start = now - hoursAgo * 3600_000;
-      this.s.files.push({
-        disk,
-        name: `VID_${this.s.fileSeq++}.mp4`,
-        'thumbnail-name': `VID_${this.s.fileSeq - 1}.mp4_${Math.floor(start / 1000)}`,
-        status: 1,
-        'create-time': deviceTime(start),
-        'size-bytes': 300 * 4096 * 125,
-        duration: 300_000,
-        width: 1920,
-        height: 1080,
-        interval: 333333,
-        codec: 0,
-      });
-    }
+    for (const [disk, hoursAgo] of [[0, 26], [1, 3]] as const) this.addFile(disk, now - hoursAgo * 3600_000);
     this.server = new SimServer(
       (req) => this.handle(req),
       (req) => `${req.method} ${req.url.pathname === '/usapi' ? req.url.searchParams.get('method') : req.url.pathname.split('/').slice(0, 2).join('/')}`,
@@ -156,8 +144,30 @@ class EncoderSim {
           if (typeof b.sd === 'boolean') this.s.sd = b.sd;
         },
         state: () => ({ sn: this.s.sn, sessions: this.s.sessions.length }),
+        // `count` finished recordings on a disk, a minute apart and ending an hour ago: for paging tests.
+        'add-files': (b) => {
+          for (let i = 0; i < Number(b.count); i++) this.addFile(Number(b.disk ?? 0), Date.now() - 3600_000 - i * 60_000);
+        },
+        'ignore-paging': (b) => void (this.s.ignorePaging = Boolean(b.on)),
       },
     );
+  }
+
+  private addFile(disk: number, start: number): void {
+    const n = this.s.fileSeq++;
+    this.s.files.push({
+      disk,
+      name: `VID_${n}.mp4`,
+      'thumbnail-name': `VID_${n}.mp4_${Math.floor(start / 1000)}`,
+      status: 1,
+      'create-time': deviceTime(start),
+      'size-bytes': 300 * 4096 * 125,
+      duration: 300_000,
+      width: 1920,
+      height: 1080,
+      interval: 333333,
+      codec: 0,
+    });
   }
 
   private reboot(): void {
@@ -458,7 +468,7 @@ class EncoderSim {
         const disk = num('disk-type');
         if ((disk === 0 && !s.usb) || (disk === 1 && !s.sd)) return fail(RESULT.errDisk);
         const files = s.files.filter((f) => f.disk === disk);
-        const start = num('start') || 0;
+        const start = s.ignorePaging ? 0 : num('start') || 0;
         const count = num('count') || 10;
         return ok({
           path: this.folder(disk),

@@ -4,6 +4,9 @@ import { NotFoundError, NotSupportedError, PermissionDeniedError, UpstreamError,
 import type { Capability, Device, DeviceCommand, Recording, Share, Snapshot, TimeRange } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
 import { HttpBackedSource } from '../http-source.js';
+import { readPages } from '../paging.js';
+import { pathSegment } from '../path.js';
+import { vendorText } from '../redact.js';
 import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source, SourceEvent } from '../source.js';
 import { RealtimeFeed } from './feed.js';
 import {
@@ -74,6 +77,7 @@ export class VideoloftSource extends HttpBackedSource implements Source {
   private readonly trigger: TaskRepeater;
   private readonly timing: VideoloftTiming;
   private readonly scheme: string;
+  private readonly password: string;
   private readonly infos = new Map<string, { info: WireViewerInfo; at: number }>();
   private readonly known = new Map<string, Known>();
   private feed: RealtimeFeed | null = null;
@@ -99,9 +103,10 @@ export class VideoloftSource extends HttpBackedSource implements Source {
       sourceId: config.id,
       vendor: 'VIDEOLOFT',
       timeoutMs: config.timeoutMs,
-      secrets: () => [config.password, this.session?.token ?? ''].filter((s) => s.length >= 4),
+      secrets: () => this.secrets(),
       ...opts.http,
     });
+    this.password = config.password;
     this.session = new VideoloftSession(this.http, {
       authUrl: config.authUrl,
       email: config.email,
@@ -112,6 +117,10 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     const ignore = () => undefined;
     this.live = new TaskRepeater(this.timing.liveEveryMs, (uidd) => this.task(uidd, TASK.live), ignore);
     this.trigger = new TaskRepeater(this.timing.triggerEveryMs, (uidd) => this.task(uidd, TASK.trigger), ignore);
+  }
+
+  private secrets(): string[] {
+    return [this.password, this.session?.token ?? ''].filter((s) => s.length >= 4);
   }
 
   /** Logger and Wowza values are host names; they take the authenticator's scheme. */
@@ -207,9 +216,11 @@ export class VideoloftSource extends HttpBackedSource implements Source {
   async listDevices(): Promise<FleetRead> {
     const tree = await this.devicesTree();
     const cameras = flattenTree(tree);
-    const failures: UpstreamError[] = treeErrors(tree).map((e) =>
-      this.http.error(`camera ${e.uidd}: ${e.reason}`, { code: e.reason.toUpperCase().replace(/\W+/g, '_') }),
-    );
+    const failures: UpstreamError[] = treeErrors(tree).map((e) => {
+      // The vendor's own words, passed on: scrubbed and bounded first.
+      const reason = vendorText(e.reason, this.secrets());
+      return this.http.error(`camera ${vendorText(e.uidd, this.secrets())}: ${reason}`, { code: reason.toUpperCase().replace(/\W+/g, '_') });
+    });
     const infos = await this.viewerInfo(cameras.map((c) => c.device.uidd));
     const byLogger = new Map<string, string[]>();
     for (const c of cameras) {
@@ -272,28 +283,28 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     return alertList(res.body);
   }
 
+  /** Every page of a camera's alerts until `isLast`, bounded (a logger that ignores the offset repeats one page). */
+  private alerts(uidd: string, isLast: (page: WireAlert[]) => boolean): Promise<WireAlert[]> {
+    return readPages((index) => this.alertsPage(uidd, index * ALERT_PAGE), {
+      what: `${this.id}: GET alert`,
+      idOf: (a) => alertId(a) ?? `at ${a.startt}`,
+      isLast: (page) => page.length < ALERT_PAGE || isLast(page),
+    }).then((r) => r.items);
+  }
+
   /** Alerts come newest first, 50 a page; paging stops once a page reaches past the range. */
   async listRecordings(uidd: string, range: TimeRange): Promise<Recording[]> {
-    const out: Recording[] = [];
-    for (let offset = 0; ; offset += ALERT_PAGE) {
-      const page = await this.alertsPage(uidd, offset);
-      for (const a of page) {
-        const r = mapAlert(this.id, uidd, a);
-        if (r && r.startedAt >= range.from && r.startedAt <= range.to) out.push(r);
-      }
-      const oldest = Math.min(...page.map((a) => a.startt));
-      if (page.length < ALERT_PAGE || oldest < range.from.getTime()) return out;
-    }
+    const alerts = await this.alerts(uidd, (page) => Math.min(...page.map((a) => a.startt)) < range.from.getTime());
+    return alerts.flatMap((a) => {
+      const r = mapAlert(this.id, uidd, a);
+      return r && r.startedAt >= range.from && r.startedAt <= range.to ? [r] : [];
+    });
   }
 
   async getRecording(uidd: string, id: string): Promise<Recording | null> {
-    for (let offset = 0; offset < 50 * ALERT_PAGE; offset += ALERT_PAGE) {
-      const page = await this.alertsPage(uidd, offset);
-      const hit = page.find((a) => String(a.alert ?? a.id) === id);
-      if (hit) return mapAlert(this.id, uidd, hit);
-      if (page.length < ALERT_PAGE) return null;
-    }
-    return null;
+    const match = (a: WireAlert) => String(a.alert ?? a.id) === id;
+    const hit = (await this.alerts(uidd, (page) => page.some(match))).find(match);
+    return hit ? mapAlert(this.id, uidd, hit) : null;
   }
 
   private async permissions(uidd: string): Promise<string[] | undefined> {
@@ -446,7 +457,7 @@ export class VideoloftSource extends HttpBackedSource implements Source {
         case 'getthumb':
         case 'getstill':
         case 'alertthumb':
-          return this.get(`${logger}/${kind}/${encodeURIComponent(uidd!)}/${encodeURIComponent(parts[0]!)}/${encodeURIComponent(s.token)}`, `GET ${kind}`, req);
+          return this.get(`${logger}/${kind}/${pathSegment(uidd!, 'deviceId')}/${pathSegment(parts[0] ?? '', 'snapshotId')}/${pathSegment(s.token, 'token')}`, `GET ${kind}`, req);
         case 'alerthls':
         case 'alertmp4': {
           const [id, startS, endS, rom] = parts;
@@ -456,7 +467,7 @@ export class VideoloftSource extends HttpBackedSource implements Source {
         }
         case 'live': {
           if (!info.wowza || !info.streamname) throw new NotFoundError('the camera has no live stream server');
-          const url = `${this.host(info.wowza)}/manything/${encodeURIComponent(info.streamname)}/playlist.m3u8?${new URLSearchParams({ userToken: s.token })}`;
+          const url = `${this.host(info.wowza)}/manything/${pathSegment(info.streamname, 'streamname')}/playlist.m3u8?${new URLSearchParams({ userToken: s.token })}`;
           return this.playlist(await this.text(url, 'GET wowza playlist'), url, 'wowza', s.token);
         }
         default:

@@ -1,6 +1,6 @@
 import { UpstreamError } from '../../errors.js';
 import type { HttpClient } from '../http.js';
-import { parseRealtime } from './map.js';
+import { RealtimeOverflowError, RealtimeParser } from './map.js';
 import type { VideoloftSession } from './session.js';
 import type { WireRealtime } from './wire.js';
 
@@ -17,16 +17,30 @@ export interface FeedOptions {
   maxBackoffMs?: number;
 }
 
+/** Longest single message; a longer one (a reply that never closes its message) drops the connection. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 /**
- * /cameras/realtime/live of each logger, parsed as it streams. Reconnects on schedule and after any drop
- * (with backoff) and says when it did, so the source can catch up on what the gap hid.
+ * /cameras/realtime/live of each logger, parsed as it streams in bounded memory. Reconnects on schedule and
+ * after any drop (with backoff after a failed connect or an oversized message) and says when it did, so the
+ * source can catch up on what the gap hid.
  */
 export class RealtimeFeed {
   private readonly controllers = new Set<AbortController>();
   private stopped = false;
   private up = 0;
+  private readonly parsers = new Set<RealtimeParser>();
+  /** Connections dropped for a message over the bound. */
+  overflows = 0;
 
   constructor(private readonly opts: FeedOptions) {}
+
+  /** Bytes held now for unfinished messages, over all connections. */
+  get buffered(): number {
+    let n = 0;
+    for (const p of this.parsers) n += p.buffered;
+    return n;
+  }
 
   /** True while at least one logger connection is open. */
   get connected(): boolean {
@@ -58,7 +72,9 @@ export class RealtimeFeed {
       const controller = new AbortController();
       this.controllers.add(controller);
       const cut = setTimeout(() => controller.abort(), this.opts.reconnectMs);
+      const parser = new RealtimeParser(MAX_MESSAGE_BYTES);
       let opened = false;
+      let failed = false;
       try {
         const s = await this.opts.session.get();
         const res = await this.opts.http.stream({
@@ -70,29 +86,38 @@ export class RealtimeFeed {
           bodyTimeoutMs: this.opts.reconnectMs + 60_000,
           retry: false,
         });
+        // Once headers are in, the HTTP layer no longer watches the signal: the cut (scheduled, stop, or after a
+        // failure) ends the body here.
+        const endBody = () => res.body.destroy();
+        if (controller.signal.aborted) endBody();
+        else controller.signal.addEventListener('abort', endBody, { once: true });
         opened = true;
         this.up += 1;
-        backoff = 500;
+        this.parsers.add(parser);
         if (connections++ > 0) this.opts.onReconnect();
-        let buffer = '';
-        for await (const chunk of res.body) {
-          const { messages, rest } = parseRealtime(buffer + (chunk as Buffer).toString('utf8'));
-          buffer = rest;
-          messages.forEach((m) => this.opts.onMessage(m));
-        }
+        for await (const chunk of res.body) parser.push(chunk as Buffer).forEach((m) => this.opts.onMessage(m));
       } catch (e) {
-        // Dropped, cut on schedule, or refused. A refused token is renewed before the next try.
+        // Dropped, cut on schedule, refused, or a message without end. A refused token is renewed before the next try.
+        if (e instanceof RealtimeOverflowError) {
+          failed = true;
+          this.overflows += 1;
+        }
         if (e instanceof UpstreamError && e.status === 401) await this.opts.session.get((await this.opts.session.get()).token).catch(() => undefined);
       } finally {
         clearTimeout(cut);
+        // The connection ends with the loop, whatever ended it.
+        controller.abort();
         this.controllers.delete(controller);
+        this.parsers.delete(parser);
         if (opened) this.up -= 1;
       }
       if (this.stopped) return;
-      if (!opened) {
-        await new Promise((r) => setTimeout(r, backoff).unref?.());
-        backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 30_000);
+      if (opened && !failed) {
+        backoff = 500;
+        continue;
       }
+      await new Promise((r) => setTimeout(r, backoff).unref?.());
+      backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 30_000);
     }
   }
 }

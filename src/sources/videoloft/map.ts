@@ -202,42 +202,100 @@ export function accessShare(sourceId: string, uidd: string, me: string, owner: s
   return [{ sourceId, deviceVendorId: uidd, vendorShareId: me, grantee: me, kind: 'ACCOUNT_ACCESS', rights, createdAt: null }];
 }
 
+/** A realtime message longer than the parser's bound: the connection is dropped rather than buffer it. */
+export class RealtimeOverflowError extends Error {
+  constructor(readonly limit: number) {
+    super(`realtime message longer than ${limit} bytes`);
+    this.name = 'RealtimeOverflowError';
+  }
+}
+
+const OPEN = 0x7b; // {
+const CLOSE = 0x7d; // }
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c;
+
 /**
  * Splits a realtime body into messages as it streams: SSE-style `data:` lines or bare JSON objects, either of
- * which may arrive cut across chunks. Returns the complete messages and the unparsed rest.
+ * which may arrive cut across chunks. Every byte is looked at once (the state of an unfinished message is
+ * kept, never rescanned), and one message may hold at most `maxMessageBytes`. Scanning bytes is safe: the
+ * bytes of {, }, " and \ never occur inside a multi-byte UTF-8 character.
  */
-export function parseRealtime(buffer: string): { messages: WireRealtime[]; rest: string } {
-  const messages: WireRealtime[] = [];
-  let rest = buffer;
-  for (;;) {
-    const start = rest.search(/[{]/);
-    if (start < 0) return { messages, rest: rest.trimStart().startsWith('data:') ? rest : '' };
-    // find the end of a balanced JSON object, minding strings
-    let depth = 0;
-    let inString = false;
-    let end = -1;
-    for (let i = start; i < rest.length; i++) {
-      const c = rest[i];
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) {
-        end = i;
-        break;
+export class RealtimeParser {
+  /** The unfinished message so far. */
+  private parts: Buffer[] = [];
+  private size = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(readonly maxMessageBytes: number) {}
+
+  /** Bytes held for the message being read. */
+  get buffered(): number {
+    return this.size;
+  }
+
+  /** The complete messages this chunk ends; throws RealtimeOverflowError once a message outgrows the bound. */
+  push(chunk: Buffer): WireRealtime[] {
+    const messages: WireRealtime[] = [];
+    let start = this.depth > 0 ? 0 : -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (this.depth === 0) {
+        if (b !== OPEN) continue;
+        start = i;
+      }
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (b === BACKSLASH) this.escaped = true;
+        else if (b === QUOTE) this.inString = false;
+      } else if (b === QUOTE) this.inString = true;
+      else if (b === OPEN) this.depth++;
+      else if (b === CLOSE && --this.depth === 0) {
+        const piece = chunk.subarray(start, i + 1);
+        this.hold(piece.length);
+        const text = Buffer.concat([...this.parts, piece]).toString('utf8');
+        this.parts = [];
+        this.size = 0;
+        start = -1;
+        const msg = toMessage(text);
+        if (msg) messages.push(msg);
       }
     }
-    if (end < 0) return { messages, rest: rest.slice(start) };
-    const text = rest.slice(start, end + 1);
-    rest = rest.slice(end + 1);
-    try {
-      const obj = JSON.parse(text) as Record<string, unknown>;
-      // Either {type, data} or the document's `"data": {type, data}` shape with its outer key.
-      const msg = (typeof obj.type === 'string' ? obj : obj.data) as WireRealtime | undefined;
-      if (msg && typeof msg.type === 'string' && msg.data) messages.push(msg);
-    } catch {
-      // not JSON after all: skip it
+    if (this.depth > 0) {
+      const rest = chunk.subarray(start);
+      this.hold(rest.length);
+      this.parts.push(rest);
     }
+    return messages;
   }
+
+  /** The unfinished message as text (to carry it over by hand). */
+  pending(): string {
+    return Buffer.concat(this.parts).toString('utf8');
+  }
+
+  private hold(bytes: number): void {
+    this.size += bytes;
+    if (this.size > this.maxMessageBytes) throw new RealtimeOverflowError(this.maxMessageBytes);
+  }
+}
+
+/** Either {type, data} or the document's `"data": {type, data}` shape with its outer key; anything else is skipped. */
+function toMessage(text: string): WireRealtime | null {
+  try {
+    const obj = JSON.parse(text) as Record<string, unknown>;
+    const msg = (typeof obj.type === 'string' ? obj : obj.data) as WireRealtime | undefined;
+    return msg && typeof msg.type === 'string' && msg.data ? msg : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One-shot parsing of a whole text: the complete messages and the unfinished rest. */
+export function parseRealtime(text: string): { messages: WireRealtime[]; rest: string } {
+  const parser = new RealtimeParser(Number.POSITIVE_INFINITY);
+  const messages = parser.push(Buffer.from(text, 'utf8'));
+  return { messages, rest: parser.pending() };
 }

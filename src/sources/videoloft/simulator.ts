@@ -71,6 +71,12 @@ export class VideoloftSimulator {
   private authUrl = '';
   private readonly feeds = new Set<{ logger: number; res: ServerResponse }>();
   private readonly deviceErrors: Record<string, string>[] = [];
+  /** Fault: /alert answers the first page whatever `offset` says. */
+  private ignorePaging = false;
+  /** Fault: this many next realtime replies stream one message that never ends. */
+  private endlessFeeds = 0;
+  /** Per endless reply: bytes written, and whether the client has cut it. */
+  readonly endless: { sent: number; closed: boolean }[] = [];
 
   constructor(options: VideoloftSimOptions) {
     this.opts = {
@@ -138,6 +144,18 @@ export class VideoloftSimulator {
         const c = this.camera(String(b.uidd));
         return c ? { ptz: c.ptz, liveUntil: c.liveUntil, triggerUntil: c.triggerUntil } : null;
       },
+      // `count` motion alerts a minute apart, the newest an hour ago: for paging tests.
+      'add-alerts': (b: Record<string, unknown>) => {
+        const c = this.camera(String(b.uidd));
+        const at = Date.now() - 3600_000;
+        for (let k = 0; c && k < Number(b.count); k++) {
+          const start = at - k * 60_000;
+          c.alerts.push({ alert: Math.floor(start / 1000), startt: start, endtt: start + 15_000, rom: 1, smx: '07', aud: null, tz: 0, type: 'motion', has_hdstill: 0 });
+        }
+        c?.alerts.sort((x, y) => y.startt - x.startt);
+      },
+      'ignore-paging': (b: Record<string, unknown>) => void (this.ignorePaging = Boolean(b.on)),
+      'endless-feed': (b: Record<string, unknown>) => void (this.endlessFeeds = Number(b.count ?? 1)),
     };
     this.auth = new SimServer((req) => this.authHandle(req), route, control);
     this.loggers = Array.from(
@@ -312,7 +330,7 @@ export class VideoloftSimulator {
     if (parts[0] === 'sendcameratask') return this.task(c, q.get('action') ?? '');
     if (parts[0] === 'alert') {
       const maxage = Number(q.get('maxage') ?? 0);
-      const offset = Number(q.get('offset') ?? 0);
+      const offset = this.ignorePaging ? 0 : Number(q.get('offset') ?? 0);
       const limit = Number(q.get('limit') ?? 20);
       const list = c.alerts.filter((a) => !maxage || a.startt >= Date.now() - maxage);
       return json(200, list.slice(offset, offset + limit).map((a) => ({ ...a, deviceid: Number(c.uidd.split('.')[1]) })));
@@ -385,6 +403,11 @@ export class VideoloftSimulator {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write(': connected\n\n');
+    if (this.endlessFeeds > 0) {
+      this.endlessFeeds -= 1;
+      this.endlessMessage(res);
+      return true;
+    }
     const entry = { logger: i, res };
     this.feeds.add(entry);
     const cut = setTimeout(() => res.end(), this.simMs(300));
@@ -393,6 +416,23 @@ export class VideoloftSimulator {
       this.feeds.delete(entry);
     });
     return true;
+  }
+
+  /** A message that opens and never closes: 64 KiB blocks of one string, as fast as the client reads. */
+  private endlessMessage(res: ServerResponse): void {
+    const stat = { sent: 0, closed: false };
+    this.endless.push(stat);
+    const block = Buffer.alloc(64 * 1024, 0x78);
+    res.on('close', () => void (stat.closed = true));
+    res.on('error', () => undefined);
+    res.write('data: {"type":"alert","data":{"note":"');
+    const pump = () => {
+      while (!stat.closed) {
+        stat.sent += block.length;
+        if (!res.write(block)) return void res.once('drain', pump);
+      }
+    };
+    pump();
   }
 
   private push(logger: number, message: { type: string; data: unknown }): void {
