@@ -1,24 +1,43 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  TimeoutStrategy,
+  circuitBreaker,
+  halfJitterGenerator,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+} from 'cockatiel';
 import { UpstreamError } from '../errors.js';
 import type { SourceHealth, Vendor } from '../model.js';
-import { CircuitBreaker } from './breaker.js';
 import { HealthWatch } from './health-watch.js';
 import { redact } from './redact.js';
 
 export interface HttpClientOptions {
   sourceId: string;
   vendor: Vendor;
-  /** Connect, header and body timeouts, each. */
+  /** Bounds a whole call: every attempt and the waits between them (for stream(), up to the reply's headers). */
   timeoutMs?: number;
   /** Secrets this source knows (a function for ones that change, like session tokens); scrubbed from every message. */
   secrets?: string[] | (() => string[]);
   maxBodyBytes?: number;
+  /** Retries of an idempotent read after its first attempt. */
   maxRetries?: number;
+  /** First backoff step; it doubles with each retry, half of it jittered. */
   retryBaseMs?: number;
   /** Longest Retry-After we wait for; longer ones fail at once. */
   maxRetryAfterMs?: number;
+  /** Consecutive failed calls (not attempts) that open the circuit. */
   breakerThreshold?: number;
+  /** How long an open circuit fails fast before one probe call may go out. */
   breakerCooldownMs?: number;
 }
 
@@ -48,7 +67,13 @@ export interface UpstreamResponse<T> {
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
-/** Failures that say the upstream is unwell (count toward the breaker); others are the caller's problem. */
+/** The code of the error a call gets when its caller's signal ended it. */
+const CANCELLED = 'CANCELLED';
+
+/** Share of timeoutMs a retry must have left at least, when recent replies do not say how long one takes. */
+const MIN_ATTEMPT_SHARE = 0.1;
+
+/** Statuses that say the upstream is unwell (count toward the breaker); others are the caller's problem. */
 function isHealthFailure(status: number): boolean {
   return status >= 500 || status === 429 || status === 401 || status === 403;
 }
@@ -62,17 +87,21 @@ function parseRetryAfter(value: string | string[] | undefined): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The Retry-After an upstream sent with an error reply, for the retry to honour. */
+const retryAfterOf = new WeakMap<UpstreamError, number>();
 
 /**
- * The one way avgraph talks to a vendor: undici Pool per origin with keep-alive, timeouts, retries of
- * idempotent reads only, a circuit breaker, a body size limit, per-endpoint call counters, and health.
+ * The one way avgraph talks to a vendor: undici Pool per origin with keep-alive, cockatiel policies (a
+ * circuit breaker around a total timeout around retries of idempotent reads), a body size limit,
+ * per-endpoint call counters, and health.
  */
 export class HttpClient {
   readonly sourceId: string;
   readonly vendor: Vendor;
   private readonly pools = new Map<string, Pool>();
-  private readonly breaker: CircuitBreaker;
+  private readonly failures: ConsecutiveBreaker;
+  private readonly backoff: ExponentialBackoff<number>;
+  private readonly breaker: CircuitBreakerPolicy;
   private readonly counters = new Map<string, number>();
   private readonly latencies: number[] = [];
   private readonly opts: Required<Omit<HttpClientOptions, 'sourceId' | 'vendor' | 'secrets'>>;
@@ -96,8 +125,33 @@ export class HttpClient {
     };
     const secrets = options.secrets ?? [];
     this.secrets = typeof secrets === 'function' ? secrets : () => secrets;
-    this.breaker = new CircuitBreaker(this.opts.breakerThreshold, this.opts.breakerCooldownMs);
+    this.backoff = new ExponentialBackoff({
+      generator: halfJitterGenerator,
+      initialDelay: this.opts.retryBaseMs,
+      maxDelay: this.opts.timeoutMs,
+    });
+    this.failures = new ConsecutiveBreaker(this.opts.breakerThreshold);
+    this.breaker = circuitBreaker(
+      handleWhen((e) => this.isUnhealthy(e)),
+      { halfOpenAfter: this.opts.breakerCooldownMs, breaker: this.failures },
+    );
     this.watch = new HealthWatch(() => this.health());
+    // A probe that gets a neutral answer closes the circuit without telling the breaker (cockatiel treats it as
+    // "failed successfully"); clear the count as a success would, or the next single failure reopens it.
+    this.breaker.onReset(() => {
+      this.failures.state = 0;
+    });
+    this.breaker.onFailure(({ handled, reason }) => {
+      if (handled && 'error' in reason) this.recordFailure(reason.error);
+    });
+    // A call that set out before the circuit opened and comes back with a success shows the upstream answering:
+    // close at once, as the probe's success would (cockatiel lets only the probe close it; isolating and releasing
+    // is its public reset). Else the few concurrent 401s of one expired session token open the circuit while the
+    // renewal that proves the upstream fine is on its way, and every call fails for a whole cool-down.
+    this.breaker.onSuccess(() => {
+      if (this.breaker.state === CircuitState.Open) this.breaker.isolate().dispose();
+    });
+    this.breaker.onStateChange(() => this.watch.check());
   }
 
   /** Upstream calls made so far, by endpoint name ("GET devices": 3). */
@@ -112,14 +166,13 @@ export class HttpClient {
   }
 
   health(): SourceHealth {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null;
+    const circuitOpen = this.breaker.state !== CircuitState.Closed;
     return {
-      state: this.breaker.isOpen ? 'DOWN' : this.lastFailed ? 'DEGRADED' : 'OK',
+      state: circuitOpen ? 'DOWN' : this.lastFailed ? 'DEGRADED' : 'OK',
       lastSuccessAt: this.lastSuccessAt,
       lastError: this.lastError,
-      latencyMs: median,
-      circuitOpen: this.breaker.isOpen,
+      latencyMs: this.medianLatency(),
+      circuitOpen,
     };
   }
 
@@ -129,7 +182,7 @@ export class HttpClient {
 
   /** A JSON reply, size-limited; malformed JSON is an UpstreamError. */
   async json<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
-    const res = await this.send(req, 'reply', async (body) => {
+    const res = await this.send(req, async (body) => {
       const text = await this.readLimited(body, req.endpoint);
       if (text.length === 0) return undefined;
       try {
@@ -141,9 +194,12 @@ export class HttpClient {
     return res as UpstreamResponse<T>;
   }
 
-  /** A streamed reply (media). The caller must consume or destroy the body. */
+  /**
+   * A streamed reply (media). The caller must consume or destroy the body. timeoutMs bounds the call up to the
+   * headers; the body may stream for long (undici's bodyTimeout still ends a stalled one).
+   */
   async stream(req: UpstreamRequest): Promise<UpstreamResponse<Readable>> {
-    return this.send(req, 'headers', async (body) => body);
+    return this.send(req, async (body) => body);
   }
 
   async close(): Promise<void> {
@@ -154,6 +210,7 @@ export class HttpClient {
   private pool(origin: string): Pool {
     let p = this.pools.get(origin);
     if (!p) {
+      // undici's own timers are coarse (about a second): a backstop; the call's deadline is the timeout policy's.
       p = new Pool(origin, {
         connections: 16,
         keepAliveTimeout: 30_000,
@@ -166,89 +223,122 @@ export class HttpClient {
     return p;
   }
 
-  /**
-   * `deadline` says what must arrive within timeoutMs: the whole reply (JSON), or the headers (media, whose
-   * body may stream for long; undici's bodyTimeout still ends a stalled one).
-   */
-  private async send<T>(
-    req: UpstreamRequest,
-    deadline: 'reply' | 'headers',
-    read: (body: Readable) => Promise<T>,
-  ): Promise<UpstreamResponse<T>> {
-    const retryable = req.retry ?? req.method === 'GET';
-    const maxAttempts = retryable ? this.opts.maxRetries + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
-      if (!this.breaker.tryAcquire()) {
-        throw this.error(`circuit open: ${this.vendor} source "${this.sourceId}" is failing, not calling ${req.endpoint}`, {
-          code: 'CIRCUIT_OPEN',
-          retryable: true,
-        });
-      }
-      const outcome = await this.attempt(req, deadline, read);
-      if (outcome.ok) return outcome.response;
-      const { error, retryAfterMs, unhealthy } = outcome;
-      const canRetry = attempt < maxAttempts && error.retryable && retryAfterMs !== Infinity;
-      if (!canRetry) {
-        // The breaker counts failed calls, not attempts: one call retried twice is one failure.
-        if (unhealthy) this.recordFailure(error);
-        else this.recordNeutral();
-        throw error;
-      }
-      const backoff = this.opts.retryBaseMs * 2 ** (attempt - 1);
-      await sleep(retryAfterMs ?? backoff / 2 + Math.random() * backoff);
+  /** `read` turns the body into the result; the call's deadline covers what it awaits. */
+  private async send<T>(req: UpstreamRequest, read: (body: Readable) => Promise<T>): Promise<UpstreamResponse<T>> {
+    // cockatiel makes calls that arrive while the probe runs wait for it and then run (without their abort
+    // signal); we want them to fail fast as while open, so one probe at a time is all the upstream sees.
+    if (this.breaker.state === CircuitState.HalfOpen) throw this.circuitOpen(req);
+    try {
+      // Without a signal of ours cockatiel links every call to one shared never-aborted signal: past ten calls at
+      // once, Node warns of a listener leak.
+      const callerSignal = req.signal ?? new AbortController().signal;
+      return await this.policies(req).execute(({ signal }) => this.attempt(req, read, signal), callerSignal);
+    } catch (e) {
+      throw e instanceof BrokenCircuitError ? this.circuitOpen(req) : e;
     }
   }
 
+  /**
+   * The policies of one call, outermost first: the shared breaker counts the call once, whatever its retries;
+   * the timeout aborts the signal every attempt runs under when timeoutMs has passed since the call began, so
+   * each attempt gets what is left of it (cooperative: the attempt turns the abort into a TIMEOUT error the
+   * breaker counts); the retry repeats idempotent reads.
+   *
+   * cockatiel's RetryPolicy sleeps whatever its backoff says, without watching the signal. So the retry filter
+   * plans the wait (Retry-After, else exponential backoff with jitter) and refuses a retry that could not
+   * finish within the budget; the backoff hands that wait over.
+   */
+  private policies(req: UpstreamRequest) {
+    const { timeoutMs, maxRetries, maxRetryAfterMs } = this.opts;
+    const startedAt = performance.now();
+    let step: IBackoff<unknown> | undefined;
+    let waitMs = 0;
+    const worthRetrying = (e: Error): boolean => {
+      if (!(e instanceof UpstreamError) || !e.retryable) return false;
+      const retryAfter = retryAfterOf.get(e);
+      if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) return false;
+      step = step ? step.next(undefined) : this.backoff.next();
+      waitMs = retryAfter ?? step.duration;
+      const attemptMs = Math.max(this.medianLatency() ?? 0, timeoutMs * MIN_ATTEMPT_SHARE);
+      return performance.now() - startedAt + waitMs + attemptMs <= timeoutMs;
+    };
+    const idempotent = req.retry ?? req.method === 'GET';
+    return wrap(
+      this.breaker,
+      // Not aborted on return: a stream()'s body goes on after its headers.
+      timeout(timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false }),
+      retry(handleWhen(worthRetrying), {
+        maxAttempts: idempotent ? maxRetries : 0,
+        backoff: new DelegateBackoff(() => waitMs),
+      }),
+    );
+  }
+
+  /** One request to the upstream, ended by `signal` (the call's deadline or its caller). */
   private async attempt<T>(
     req: UpstreamRequest,
-    deadline: 'reply' | 'headers',
     read: (body: Readable) => Promise<T>,
-  ): Promise<
-    { ok: true; response: UpstreamResponse<T> } | { ok: false; error: UpstreamError; retryAfterMs: number | null; unhealthy: boolean }
-  > {
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse<T>> {
+    if (signal.aborted) throw this.abortError(req);
     const url = new URL(req.url);
     this.counters.set(req.endpoint, (this.counters.get(req.endpoint) ?? 0) + 1);
     const started = performance.now();
-    let status = 0;
-    // undici's own timers are coarse (about a second); this one is exact.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.opts.timeoutMs);
-    const onCallerAbort = () => abort.abort();
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
       const res = await this.pool(url.origin).request({
-        signal: abort.signal,
+        // The deadline's link to the caller's signal ends with the call; a streamed body still obeys the caller.
+        signal: req.signal ? AbortSignal.any([signal, req.signal]) : signal,
         ...(req.bodyTimeoutMs ? { bodyTimeout: req.bodyTimeoutMs } : {}),
         method: req.method,
         path: url.pathname + url.search,
         headers: { 'user-agent': 'avgraph', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
         body: req.body,
       });
-      status = res.statusCode;
-      if (deadline === 'headers') clearTimeout(timer);
-      const accepted = (status >= 200 && status < 300) || (req.acceptStatus ?? []).includes(status);
-      if (!accepted) {
-        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : null;
+      const status = res.statusCode;
+      if (!((status >= 200 && status < 300) || (req.acceptStatus ?? []).includes(status))) {
         res.body.resume();
         const error = this.error(`${req.endpoint}: HTTP ${status}`, {
           code: `HTTP_${status}`,
           status,
           retryable: status >= 500 || status === 429,
         });
-        const waitMs = retryAfter === null ? null : retryAfter > this.opts.maxRetryAfterMs ? Infinity : retryAfter;
-        return { ok: false, error, retryAfterMs: waitMs, unhealthy: isHealthFailure(status) };
+        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : null;
+        if (retryAfter !== null) retryAfterOf.set(error, retryAfter);
+        // An answer that says nothing against the upstream (a 404, a 400) still shows it is alive.
+        if (!isHealthFailure(status)) this.recordAlive();
+        throw error;
       }
       const body = await read(res.body);
       this.recordSuccess(performance.now() - started);
-      return { ok: true, response: { status, headers: res.headers, body } };
+      return { status, headers: res.headers, body };
     } catch (e) {
-      const error = e instanceof UpstreamError ? e : this.networkError(req.endpoint, abort.signal.aborted ? 'timeout' : e);
-      // A reply too large is the upstream's fault; so are timeouts, resets and malformed replies.
-      return { ok: false, error, retryAfterMs: null, unhealthy: true };
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCallerAbort);
+      if (e instanceof UpstreamError) throw e;
+      throw signal.aborted ? this.abortError(req) : this.networkError(req.endpoint, e);
     }
+  }
+
+  /**
+   * What the breaker counts: statuses that say the upstream is unwell, and every failure without a status
+   * (timeouts, resets, malformed or too-large replies: the upstream's fault too). A call its caller cancelled says nothing either way, but
+   * cockatiel can only close or reopen a half-open circuit: a cancelled probe reopens it (the next call after the
+   * cool-down probes again) rather than closing it on no evidence.
+   */
+  private isUnhealthy(e: Error): boolean {
+    if (!(e instanceof UpstreamError)) return false;
+    if (e.code === CANCELLED) return this.breaker.state === CircuitState.HalfOpen;
+    return e.status === null || isHealthFailure(e.status);
+  }
+
+  private abortError(req: UpstreamRequest): UpstreamError {
+    if (req.signal?.aborted) return this.error(`${req.endpoint}: cancelled by the caller`, { code: CANCELLED });
+    return this.networkError(req.endpoint, 'timeout');
+  }
+
+  private circuitOpen(req: UpstreamRequest): UpstreamError {
+    return this.error(`circuit open: ${this.vendor} source "${this.sourceId}" is failing, not calling ${req.endpoint}`, {
+      code: 'CIRCUIT_OPEN',
+      retryable: true,
+    });
   }
 
   private async readLimited(body: Readable, endpoint: string): Promise<string> {
@@ -285,24 +375,26 @@ export class HttpClient {
     });
   }
 
+  private medianLatency(): number | null {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null;
+  }
+
   private recordSuccess(ms: number): void {
     this.latencies.push(ms);
     if (this.latencies.length > 50) this.latencies.shift();
     this.lastSuccessAt = new Date();
+    this.recordAlive();
+  }
+
+  private recordAlive(): void {
     this.lastFailed = false;
-    this.breaker.onSuccess();
     this.watch.check();
   }
 
-  private recordFailure(error: UpstreamError): void {
+  private recordFailure(error: Error): void {
     this.lastError = error.message;
     this.lastFailed = true;
-    this.breaker.onFailure();
-    this.watch.check();
-  }
-
-  private recordNeutral(): void {
-    this.breaker.onNeutral();
     this.watch.check();
   }
 }

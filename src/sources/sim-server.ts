@@ -19,6 +19,8 @@ export interface SimFaults {
   /** The next N JSON replies are padded to this many bytes. */
   hugeNext: number;
   hugeBytes: number;
+  /** Vendor requests (but those failNext/errorRate fail) get no reply at all: each is held until its client gives up. */
+  hang: boolean;
 }
 
 const NO_FAULTS: SimFaults = {
@@ -31,6 +33,7 @@ const NO_FAULTS: SimFaults = {
   malformedNext: 0,
   hugeNext: 0,
   hugeBytes: 50 * 1024 * 1024,
+  hang: false,
 };
 
 export interface SimRequest {
@@ -124,6 +127,10 @@ export class SimServer {
         const headers: Record<string, string> =
           this.faults.retryAfterSeconds !== null ? { 'retry-after': String(this.faults.retryAfterSeconds) } : {};
         return this.send(res, { status: this.faults.errorStatus, json: { error: 'simulated failure' }, headers });
+      }
+      if (this.faults.hang) {
+        await new Promise((r) => res.once('close', r));
+        return;
       }
       if (this.raw?.(simReq, res)) return;
       this.send(res, await this.handler(simReq));
