@@ -16,6 +16,8 @@ const sourceId = z
 const tuning = {
   timeoutMs: z.number().int().positive().optional(),
   pollIntervalMs: z.number().int().min(100).optional(),
+  /** How old a device state may be and still answer a query (0: every query reads upstream); default per vendor. */
+  maxAgeMs: z.number().int().min(0).optional(),
 };
 
 const epiphanSource = z.strictObject({

@@ -14,35 +14,58 @@ export interface Context {
   loaders: Loaders;
   /** Errors of sources that failed while others answered; appended to the response by usePartialErrors. */
   partialErrors: GraphQLError[];
+  /**
+   * How old an answer this request accepts (the `@fresh` directive); null: each source's own default. An object,
+   * so it survives the context being copied (yoga merges contexts).
+   */
+  freshness: { maxAgeMs: number | null };
 }
 
+/**
+ * Request-scoped views of the process-wide device stores: within one request every field sees the same read,
+ * and asks made in one tick are batched.
+ */
 export interface Loaders {
-  /** The whole fleet of a source: one upstream list call per source per request, however many fields ask. */
+  /** The whole fleet of a source. */
   fleet: DataLoader<string, FleetRead>;
+  /** One device, keyed "<sourceId> <vendorDeviceId>": read alone where the vendor is per device. */
+  device: DataLoader<string, Device | null>;
 }
 
-export function createLoaders(runtime: Runtime): Loaders {
+const DEVICE_KEY = ' ';
+
+function createLoaders(runtime: Runtime, freshness: Context['freshness']): Loaders {
+  const maxAge = () => freshness.maxAgeMs ?? undefined;
+  const store = (id: string) => {
+    const s = runtime.stores.get(id);
+    if (!s) throw new Error(`unknown source ${id}`);
+    return s;
+  };
+  const settle = <T>(p: () => Promise<T>) => p().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
   return {
-    fleet: new DataLoader<string, FleetRead>(
-      (ids) =>
-        Promise.all(
-          ids.map(async (id) => {
-            const source = runtime.sources.get(id);
-            if (!source) return new Error(`unknown source ${id}`);
-            try {
-              return await source.listDevices();
-            } catch (e) {
-              return e as Error;
-            }
-          }),
-        ),
-      { cache: true },
+    fleet: new DataLoader<string, FleetRead>((ids) =>
+      Promise.all(ids.map((id) => settle(() => store(id).fleet(maxAge())))),
+    ),
+    device: new DataLoader<string, Device | null>((keys) =>
+      Promise.all(
+        keys.map((key) => {
+          const [sourceId, vendorDeviceId] = key.split(DEVICE_KEY) as [string, string];
+          return settle(() => store(sourceId).device(vendorDeviceId, maxAge()));
+        }),
+      ),
     ),
   };
 }
 
 export function createContext(runtime: Runtime, caller: Caller): Context {
-  return { runtime, caller, loaders: createLoaders(runtime), partialErrors: [] };
+  const freshness = { maxAgeMs: null };
+  return { runtime, caller, loaders: createLoaders(runtime, freshness), partialErrors: [], freshness };
+}
+
+/** Forgets what this request has read (a subscription's context lives as long as it does). */
+export function forgetReads(ctx: Context): void {
+  ctx.loaders.fleet.clearAll();
+  ctx.loaders.device.clearAll();
 }
 
 export function hasScope(ctx: Context, scope: Scope): boolean {
@@ -85,9 +108,11 @@ export function addPartialError(ctx: Context, sourceId: string, error: unknown):
   if (!ctx.partialErrors.some((e) => e.extensions.source === sourceId && e.message === err.message)) ctx.partialErrors.push(err);
 }
 
-/** One device, from its source's fleet (a list call the rest of the request shares). */
+/** One device: from the fleet read the rest of the request shares, or alone where the vendor reads per device. */
 export async function loadDevice(ctx: Context, sourceId: string, vendorDeviceId: string): Promise<Device | null> {
-  if (!ctx.runtime.sources.has(sourceId)) return null;
+  const source = ctx.runtime.sources.get(sourceId);
+  if (!source) return null;
+  if (source.reads === 'per-device') return ctx.loaders.device.load(sourceId + DEVICE_KEY + vendorDeviceId);
   const fleet = await ctx.loaders.fleet.load(sourceId);
   return fleet.devices.find((d) => d.vendorDeviceId === vendorDeviceId) ?? null;
 }

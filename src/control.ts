@@ -1,5 +1,5 @@
 import type { Scope } from './config.js';
-import { hasScope, loadDevice, type Context } from './context.js';
+import { forgetReads, hasScope, loadDevice, type Context } from './context.js';
 import { DeviceOfflineError, NotFoundError, NotSupportedError, PermissionDeniedError } from './errors.js';
 import { checkCommandInput } from './input.js';
 import { expectId } from './lookup.js';
@@ -25,14 +25,23 @@ export function deviceTarget(ctx: Context, deviceId: string): { source: Source; 
 }
 
 /**
- * Reads one device again after a change (not its whole fleet: for Magewell that would be every encoder), and
- * forgets the request's cached fleet so later fields see the change too.
+ * Reads one device again after a change (not its whole fleet: for Magewell that would be every encoder) into
+ * the shared store, tells the other replicas, and forgets the request's own reads so later fields see it too.
  */
 export async function freshDevice(ctx: Context, source: Source, vendorDeviceId: string): Promise<Device> {
-  ctx.loaders.fleet.clear(source.id);
-  const device = await source.getDevice(vendorDeviceId);
+  forgetReads(ctx);
+  const at = new Date();
+  const device = await ctx.runtime.stores.get(source.id)!.refreshDevice(vendorDeviceId);
+  ctx.runtime.pubsub.publish('deviceRead', { sourceId: source.id, vendorDeviceId, device, at });
   if (!device) throw new NotFoundError('the device is gone');
   return device;
+}
+
+/** After a command that removed a device: no store, here or on other replicas, lists it any more. */
+export function forgetDevice(ctx: Context, source: Source, vendorDeviceId: string): void {
+  forgetReads(ctx);
+  ctx.runtime.stores.get(source.id)!.forget(vendorDeviceId);
+  ctx.runtime.pubsub.publish('deviceRead', { sourceId: source.id, vendorDeviceId, device: null, at: new Date() });
 }
 
 /**
@@ -59,6 +68,6 @@ export async function runCommand(
   if (device.connection === 'OFFLINE') throw new DeviceOfflineError(`${device.name} is offline`);
   const result = await source.execute(vendorDeviceId, command);
   ctx.runtime.pollers.kick(source.id);
-  const after = command.type === 'unpair' ? null : await freshDevice(ctx, source, vendorDeviceId);
+  const after = command.type === 'unpair' ? (forgetDevice(ctx, source, vendorDeviceId), null) : await freshDevice(ctx, source, vendorDeviceId);
   return { source, vendorDeviceId, device: after, result };
 }

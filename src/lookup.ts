@@ -49,8 +49,8 @@ export async function findSnapshot(ctx: Context, local: string): Promise<Snapsho
 export async function findShare(ctx: Context, local: string): Promise<Share | null> {
   const c = child(local);
   const source = c && findSource(ctx, c.sourceId);
-  if (!c || !source?.listShares) return null;
-  return (await source.listShares(c.deviceVendorId)).find((s) => s.vendorShareId === c.ownId) ?? null;
+  if (!c || !source?.shares) return null;
+  return (await source.shares.list(c.deviceVendorId)).find((s) => s.vendorShareId === c.ownId) ?? null;
 }
 
 /** A global id argument of the expected type, or NotFoundError. */

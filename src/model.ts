@@ -169,6 +169,8 @@ export interface Device {
   isRecording: boolean | null;
   isStreaming: boolean | null;
   lastSeenAt: Date | null;
+  /** When avgraph read this state from the vendor (set by the device store; absent straight from a source). */
+  observedAt?: Date;
   capabilities: Capability[];
   firmware: Firmware | null;
   settings: DeviceSettings | null;

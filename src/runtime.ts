@@ -9,6 +9,9 @@ import { RedisLeadership, soloLeadership } from './subscriptions/lease.js';
 import { RedisLink } from './subscriptions/redis-link.js';
 import { SharedSubscriptions } from './subscriptions/shared.js';
 import { createTopics, type PubSub } from './subscriptions/pubsub.js';
+import type { DeviceStore } from './store/device-store.js';
+import { localReads, RedisReads } from './store/shared-reads.js';
+import { createStores } from './store/stores.js';
 
 /** The long-lived pieces one avgraph process shares across requests. */
 export interface Runtime {
@@ -17,6 +20,8 @@ export interface Runtime {
   log: Logger;
   access: Access;
   sources: Map<string, Source>;
+  /** The latest device state of each source, shared by every request, subscription and poller. */
+  stores: Map<string, DeviceStore>;
   media: MediaSigner;
   pubsub: PubSub;
   pollers: PollerSet;
@@ -49,7 +54,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const link = config.redisUrl ? new RedisLink(config.redisUrl, `${prefix}:*`, log) : undefined;
   const pubsub = createTopics({ link, prefix, dedupeWindowMs: Math.max(30_000, 3 * config.leaseMs) });
   const leadership = link ? new RedisLeadership(link, prefix, config.leaseMs) : soloLeadership;
-  const pollers = new PollerSet(sources.values(), pubsub, log, opts.pollers, leadership);
+  // replicas share reads; a reader may hold a key as long as the slowest source's read may take
+  const readBound = Math.max(10_000, ...config.sources.map((s) => s.timeoutMs ?? 0));
+  const stores = createStores(sources.values(), config.sources, link ? new RedisReads(link, prefix, readBound) : localReads, pubsub);
+  const pollers = new PollerSet(stores.stores.values(), pubsub, log, opts.pollers, leadership);
   const unsubscribe = [...sources.values()].map((s) =>
     s.onHealthChange((health) => {
       log.info({ source: s.id, state: health.state, circuitOpen: health.circuitOpen }, 'source health changed');
@@ -63,6 +71,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     log,
     access: new Access(config.apiKeys, opts.demo || config.allowAnonymous),
     sources,
+    stores: stores.stores,
     media,
     pubsub,
     pollers,
@@ -74,6 +83,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     },
     async close() {
       pollers.stopAll();
+      stores.close();
       unsubscribe.forEach((u) => u());
       await leadership.close();
       await pubsub.close();

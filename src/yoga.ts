@@ -9,6 +9,7 @@ import { createCostLimiter } from './limits/rate-limit.js';
 import { shapeLimits } from './limits/shape.js';
 import type { Runtime } from './runtime.js';
 import { schema } from './schema/index.js';
+import { useFreshness } from './store/freshness.js';
 import { useSharedSubscriptions } from './subscriptions/use-shared.js';
 
 /** Opens in GraphiQL: the fleet with what a dashboard shows first. */
@@ -123,6 +124,7 @@ export function createAvgraphYoga(runtime: Runtime) {
       { onDispose: () => limiter.close() },
       useReadScope(),
       usePartialErrors(),
+      useFreshness(),
       useSharedSubscriptions(runtime.shared, runtime.config.maxSubscriberBufferBytes),
     ],
   });

@@ -22,15 +22,16 @@ export function defaultComplexity(_args: object, _ctx: Context, field: GraphQLFi
   };
 }
 
-type OptionalRead = 'listShares' | 'latestSnapshot' | 'listSnapshots' | 'closestSnapshot' | 'snapshotDays' | 'snapshotHours';
+/** The capabilities whose reads go upstream; a source without one answers those fields from memory. */
+type OptionalRead = 'shares' | 'snapshots';
 
-/** One upstream call per parent where a configured source implements `read`; sources without it answer from memory. */
+/** One upstream call per parent where a configured source has the capability `read`; otherwise an object from memory. */
 function callIfAny(ctx: Context, read: OptionalRead): number {
-  for (const s of ctx.runtime.sources.values()) if (typeof s[read] === 'function') return UPSTREAM;
+  for (const s of ctx.runtime.sources.values()) if (s[read]) return UPSTREAM;
   return 1;
 }
 
-/** A field that reads upstream through an optional source method, once per parent. */
+/** A field that reads upstream through an optional source capability, once per parent. */
 export const optionalRead =
   (read: OptionalRead, multiplier = 1) =>
   (_args: object, ctx: Context): FieldComplexityValue => ({ field: callIfAny(ctx, read), multiplier });
@@ -41,7 +42,7 @@ export const connectionCost =
   (args: PageArgs, ctx: Context): FieldComplexityValue => ({ field: typeof base === 'number' ? base : base(ctx), multiplier: pageSize(args) });
 
 /** A snapshot archive page: one upstream call where a source keeps an archive. */
-export const snapshotsCost = connectionCost((ctx) => callIfAny(ctx, 'listSnapshots'));
+export const snapshotsCost = connectionCost((ctx) => callIfAny(ctx, 'snapshots'));
 
 /** Lookups by a list of ids (nodes, _entities): one upstream call per id, each result priced. */
 export const perId =

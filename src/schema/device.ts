@@ -103,7 +103,7 @@ async function snapshotPage(ctx: Context, d: Device, args: PageArgs & { from?: D
     if (!text.startsWith('snapshot:')) throw badInput('after is not a snapshots cursor', 'after');
     after = text.slice('snapshot:'.length);
   }
-  const items = source?.listSnapshots ? await source.listSnapshots(d.vendorDeviceId, { from, to, after, limit: first + 1 }) : [];
+  const items = (await source?.snapshots?.list(d.vendorDeviceId, { from, to, after, limit: first + 1 })) ?? [];
   const page = items.slice(0, first);
   const cursor = (s: Snapshot) => Buffer.from(`snapshot:${s.vendorSnapshotId}`).toString('base64');
   return {
@@ -137,6 +137,12 @@ builder.node(DeviceRef, {
     isRecording: t.boolean({ nullable: true, description: 'null when the vendor does not know', resolve: (d) => d.isRecording }),
     isStreaming: t.boolean({ nullable: true, resolve: (d) => d.isStreaming }),
     lastSeenAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => d.lastSeenAt }),
+    observedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'when avgraph read this state from the vendor: how fresh the answer is (see the @fresh directive)',
+      resolve: (d) => d.observedAt ?? null,
+    }),
     capabilities: t.field({ type: [CapabilityEnum], resolve: (d) => d.capabilities }),
     firmware: t.field({ type: FirmwareRef, nullable: true, resolve: (d) => d.firmware }),
     settings: t.field({ type: DeviceSettingsRef, nullable: true, resolve: (d) => d.settings }),
@@ -167,43 +173,43 @@ builder.node(DeviceRef, {
     latestSnapshot: t.field({
       type: SnapshotRef,
       nullable: true,
-      complexity: optionalRead('latestSnapshot'),
-      resolve: async (d, _a, ctx) => d.latestSnapshot ?? (await ctx.runtime.sources.get(d.sourceId)?.latestSnapshot?.(d.vendorDeviceId)) ?? null,
+      complexity: optionalRead('snapshots'),
+      resolve: async (d, _a, ctx) => d.latestSnapshot ?? (await ctx.runtime.sources.get(d.sourceId)?.snapshots?.latest(d.vendorDeviceId)) ?? null,
     }),
     snapshotAt: t.field({
       type: SnapshotRef,
       nullable: true,
       description: 'the stored snapshot closest to a time, optionally no further than withinSeconds away',
       args: { time: t.arg({ type: 'DateTime', required: true }), withinSeconds: t.arg.int() },
-      complexity: optionalRead('closestSnapshot'),
+      complexity: optionalRead('snapshots'),
       resolve: async (d, args, ctx) => {
         if (args.withinSeconds != null && args.withinSeconds < 0) throw badInput('withinSeconds must not be negative', 'withinSeconds');
-        return (await ctx.runtime.sources.get(d.sourceId)?.closestSnapshot?.(d.vendorDeviceId, args.time, args.withinSeconds ?? null)) ?? null;
+        return (await ctx.runtime.sources.get(d.sourceId)?.snapshots?.closest(d.vendorDeviceId, args.time, args.withinSeconds ?? null)) ?? null;
       },
     }),
     snapshotDays: t.intList({
       description: 'the days (1-31) of a month holding stored snapshots, in the camera\'s time zone: a calendar without fetching snapshots',
       args: { year: t.arg.int({ required: true }), month: t.arg.int({ required: true }) },
-      complexity: optionalRead('snapshotDays'),
+      complexity: optionalRead('snapshots'),
       resolve: async (d, { year, month }, ctx) => {
         checkDate(year, month, 1);
-        return (await ctx.runtime.sources.get(d.sourceId)?.snapshotDays?.(d.vendorDeviceId, year, month)) ?? [];
+        return (await ctx.runtime.sources.get(d.sourceId)?.snapshots?.days(d.vendorDeviceId, year, month)) ?? [];
       },
     }),
     snapshotHours: t.intList({
       description: 'the hours (0-23) of a day holding stored snapshots, in the camera\'s time zone',
       args: { year: t.arg.int({ required: true }), month: t.arg.int({ required: true }), day: t.arg.int({ required: true }) },
-      complexity: optionalRead('snapshotHours'),
+      complexity: optionalRead('snapshots'),
       resolve: async (d, { year, month, day }, ctx) => {
         checkDate(year, month, day);
-        return (await ctx.runtime.sources.get(d.sourceId)?.snapshotHours?.(d.vendorDeviceId, year, month, day)) ?? [];
+        return (await ctx.runtime.sources.get(d.sourceId)?.snapshots?.hours(d.vendorDeviceId, year, month, day)) ?? [];
       },
     }),
     shares: t.field({
       type: [ShareRef],
       description: 'empty for vendors without sharing',
-      complexity: optionalRead('listShares', LIST_SIZE),
-      resolve: async (d, _a, ctx) => (await ctx.runtime.sources.get(d.sourceId)?.listShares?.(d.vendorDeviceId)) ?? [],
+      complexity: optionalRead('shares', LIST_SIZE),
+      resolve: async (d, _a, ctx) => (await ctx.runtime.sources.get(d.sourceId)?.shares?.list(d.vendorDeviceId)) ?? [],
     }),
     vendorData: t.field({
       type: 'JSON',

@@ -1,4 +1,5 @@
 import { priceEntities } from '../limits/cost.js';
+import { withFreshDirective } from '../store/freshness.js';
 import { builder } from './builder.js';
 import './scalars.js';
 import './enums.js';
@@ -22,8 +23,10 @@ import './catalog.js';
 import './entities.js';
 
 export const schema = priceEntities(
-  builder.toSubGraphSchema({
-    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-    federationDirectives: ['@key'],
-  }),
+  withFreshDirective(
+    builder.toSubGraphSchema({
+      linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+      federationDirectives: ['@key'],
+    }),
+  ),
 );

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { hasScope, type Context } from '../context.js';
+import { forgetReads, hasScope, type Context } from '../context.js';
 import { matchesFilter, sourcesFor, type DeviceFilter } from '../filter.js';
 import type { DeviceChangedEvent, Topics } from '../subscriptions/pubsub.js';
 import { live } from '../subscriptions/live.js';
@@ -21,7 +21,7 @@ function requireRead(ctx: Context): void {
 
 /** A subscription's context lives as long as it does: each event reads devices afresh. */
 function fresh(ctx: Context) {
-  return () => void ctx.loaders.fleet.clearAll();
+  return () => forgetReads(ctx);
 }
 
 /** Pollers of the sources a filter can match, joined for the subscription's lifetime. */

@@ -50,6 +50,37 @@ export interface CameraCatalog {
   model(vendorId: string, name: string): Promise<CameraModel | null>;
 }
 
+/**
+ * Who else may use a device. Some vendors only report it (an encoder's users, the account's own access):
+ * they leave out create and delete, and the mutations answer NotSupportedError.
+ */
+export interface Shares {
+  list(vendorDeviceId: string): Promise<Share[]>;
+  create?(vendorDeviceId: string, email: string, rights: ShareRight[]): Promise<Share>;
+  delete?(vendorDeviceId: string, vendorShareId: string): Promise<void>;
+}
+
+/**
+ * A device's stored snapshots: the newest, a page of a range (oldest first, after a snapshot id), the one
+ * closest to a time, which days of a month / hours of a day hold any, and deletion of one.
+ */
+export interface SnapshotArchive {
+  latest(vendorDeviceId: string): Promise<Snapshot | null>;
+  list(vendorDeviceId: string, q: { from: Date; to: Date; after: string | null; limit: number }): Promise<Snapshot[]>;
+  closest(vendorDeviceId: string, at: Date, rangeSeconds: number | null): Promise<Snapshot | null>;
+  days(vendorDeviceId: string, year: number, month: number): Promise<number[]>;
+  hours(vendorDeviceId: string, year: number, month: number, day: number): Promise<number[]>;
+  delete(vendorDeviceId: string, vendorSnapshotId: string): Promise<void>;
+}
+
+/** Cameras the vendor reaches on the user's behalf. Input is validated before anything is sent. */
+export interface CameraManagement {
+  /** Returns the new camera's vendor id. */
+  add(input: CameraInput): Promise<string>;
+  update(vendorDeviceId: string, input: CameraInput): Promise<void>;
+  remove(vendorDeviceId: string): Promise<void>;
+}
+
 /** What a source that can push (a realtime feed) tells the live layer. */
 export type SourceEvent =
   | { type: 'deviceChanged'; vendorDeviceId: string }
@@ -79,12 +110,21 @@ export interface CommandResult {
 /**
  * What every vendor source implements. Everything it returns is unified model; nothing above
  * src/sources/<vendor> sees a vendor field name.
+ *
+ * A feature only some vendors have is one optional member: a capability object where it has several methods
+ * (`snapshots`; a caller asks `source.snapshots?.list(...)`), an optional method where it has one (`pair`).
+ * A wrapper object around one method would add a name and a hop and group nothing.
  */
 export interface Source {
   readonly id: string;
   readonly vendor: Vendor;
   /** How often a poller should read this source while someone listens. */
   readonly pollIntervalMs: number;
+  /**
+   * How one device is read most narrowly: through the fleet's list call (the default), or on its own where the
+   * vendor is one host per device (Magewell), so a lookup of one never reads them all.
+   */
+  readonly reads?: 'fleet' | 'per-device';
 
   health(): SourceHealth;
   onHealthChange(listener: (h: SourceHealth) => void): () => void;
@@ -113,33 +153,19 @@ export interface Source {
 
   /** Adds a device by pairing code; returns its vendor id. Only sources with PAIRING. */
   pair?(pairingCode: string, name: string | null): Promise<string>;
-
-  /** Who else may use a device; sources without the notion have none. */
-  listShares?(vendorDeviceId: string): Promise<Share[]>;
-  createShare?(vendorDeviceId: string, email: string, rights: ShareRight[]): Promise<Share>;
-  deleteShare?(vendorDeviceId: string, vendorShareId: string): Promise<void>;
-
-  /** Snapshot archives (Evercam): the newest, a page of a range (oldest first, after a snapshot id), the one
-   * closest to a time, and which days of a month / hours of a day hold any. */
-  latestSnapshot?(vendorDeviceId: string): Promise<Snapshot | null>;
-  listSnapshots?(vendorDeviceId: string, q: { from: Date; to: Date; after: string | null; limit: number }): Promise<Snapshot[]>;
-  closestSnapshot?(vendorDeviceId: string, at: Date, rangeSeconds: number | null): Promise<Snapshot | null>;
-  snapshotDays?(vendorDeviceId: string, year: number, month: number): Promise<number[]>;
-  snapshotHours?(vendorDeviceId: string, year: number, month: number, day: number): Promise<number[]>;
-  deleteSnapshot?(vendorDeviceId: string, vendorSnapshotId: string): Promise<void>;
+  /** Deletes recordings of one device; returns the vendor recording ids deleted. Only with DELETE_RECORDINGS. */
+  deleteRecordings?(vendorDeviceId: string, vendorRecordingIds: string[]): Promise<string[]>;
   /** A snapshot by its id, for node lookups of snapshots other than the latest. */
   getSnapshot?(vendorDeviceId: string, vendorSnapshotId: string): Promise<Snapshot | null>;
 
-  /** Camera management (Evercam). Input is validated before anything is sent. */
-  addCamera?(input: CameraInput): Promise<string>;
-  updateCamera?(vendorDeviceId: string, input: CameraInput): Promise<void>;
-  removeCamera?(vendorDeviceId: string): Promise<void>;
-
+  /** Who else may use a device; absent where the vendor has no such notion. */
+  readonly shares?: Shares;
+  /** A stored history of snapshots per device (Evercam). */
+  readonly snapshots?: SnapshotArchive;
+  /** Adding, changing and removing cameras (Evercam). */
+  readonly cameras?: CameraManagement;
   /** The camera makers and models the vendor knows, for adding cameras. */
-  catalog?: CameraCatalog;
-
-  /** Deletes recordings of one device; returns the vendor recording ids deleted. Only with DELETE_RECORDINGS. */
-  deleteRecordings?(vendorDeviceId: string, vendorRecordingIds: string[]): Promise<string[]>;
+  readonly catalog?: CameraCatalog;
 
   /** Fetches a MediaRef's bytes (or an HLS playlist to rewrite) with the source's credentials. */
   fetchMedia(ref: string, req: MediaRequest): Promise<MediaResponse>;

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Device, Recording, Snapshot } from '../model.js';
 import type { Source, SourceEvent } from '../sources/source.js';
+import type { DeviceStore } from '../store/device-store.js';
 import { changedFields } from './diff.js';
 import { soloLeadership, type Leadership, type Role } from './lease.js';
 import type { PubSub, Topics } from './pubsub.js';
@@ -61,12 +62,17 @@ export class SourcePoller {
   polls = 0;
 
   constructor(
-    private readonly source: Source,
+    /** Polls read through the store, so every request meanwhile is answered from what they read. */
+    private readonly store: DeviceStore,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
     private readonly opts: Required<PollerOptions>,
     private readonly leadership: Leadership,
   ) {}
+
+  private get source(): Source {
+    return this.store.source;
+  }
 
   /** Someone listens and this replica is the one that polls. */
   get active(): boolean {
@@ -219,7 +225,7 @@ export class SourcePoller {
     this.polls += 1;
     let devices: Device[];
     try {
-      devices = (await this.source.listDevices()).devices;
+      devices = (await this.store.refreshFleet()).devices;
       this.failures = 0;
     } catch (e) {
       this.failures += 1;
@@ -313,14 +319,14 @@ export class PollerSet {
   private readonly feeds: AsyncIterator<unknown>[] = [];
 
   constructor(
-    sources: Iterable<Source>,
+    stores: Iterable<DeviceStore>,
     private readonly pubsub: PubSub,
     log: Logger,
     opts: PollerOptions = {},
     leadership: Leadership = soloLeadership,
   ) {
     const full: Required<PollerOptions> = { maxBackoffMs: 60_000, kickDelayMs: 100, jitter: 0.1, ...opts };
-    for (const s of sources) this.pollers.set(s.id, new SourcePoller(s, pubsub, log, full, leadership));
+    for (const s of stores) this.pollers.set(s.source.id, new SourcePoller(s, pubsub, log, full, leadership));
     this.listen('pollKick', (e) => this.pollers.get(e.sourceId)?.kick());
     this.listen('deviceChanged', (e) => this.pollers.get(e.device.sourceId)?.observe('deviceChanged', e));
     this.listen('recordingAdded', (e) => this.pollers.get(e.item.sourceId)?.observe('recordingAdded', e));

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { Device, Recording, Snapshot, SourceHealth, Stream } from '../model.js';
+import { deserialize, serialize } from '../json-dates.js';
 import { visibleState } from './diff.js';
 import type { RedisLink } from './redis-link.js';
 
@@ -30,6 +31,8 @@ export type Topics = {
   recordingAdded: Owned<Recording>;
   /** A mutation asks whichever replica polls a source to read it again now. */
   pollKick: { sourceId: string };
+  /** A replica read a device again after a command (null: it is gone): every replica's store takes it. */
+  deviceRead: { sourceId: string; vendorDeviceId: string; device: Device | null; at: Date };
 };
 
 export interface PublishOptions {
@@ -50,24 +53,6 @@ export interface PubSubOptions {
   prefix?: string;
   /** How long an event delivered here alone is remembered, so the same event arriving through Redis is dropped. */
   dedupeWindowMs?: number;
-}
-
-/** Dates survive the trip between replicas (JSON alone would turn them into strings). */
-function serialize(payload: unknown): string {
-  return JSON.stringify(payload, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? { $date: raw.getTime() } : value;
-  });
-}
-
-function deserialize(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const v = value as { $date?: unknown };
-      if (typeof v.$date === 'number' && Object.keys(v).length === 1) return new Date(v.$date);
-    }
-    return value;
-  });
 }
 
 /** What makes two events the same news, whichever replica found it; null: never deduplicated. */

@@ -46,6 +46,8 @@ export interface StackOptions {
   evercam?: boolean;
   /** The config's `limits` block (defaults otherwise). */
   limits?: Record<string, unknown>;
+  /** Freshness bound of every source (default 0: every query reads upstream, concurrent ones sharing a read). */
+  maxAgeMs?: number;
   /** More top-level config keys (bounds, Redis), merged over the defaults. */
   config?: Record<string, unknown>;
 }
@@ -94,7 +96,8 @@ export class Stack {
     this.cloud = new EpiphanSimulator({ flavor: 'EPIPHAN_CLOUD', token: CLOUD_TOKEN, fleetSize, timeScale });
     this.studio = new EpiphanSimulator({ flavor: 'AV_STUDIO', token: STUDIO_TOKEN, fleetSize, timeScale });
     const [cloudUrl, studioUrl] = await Promise.all([this.cloud.listen(0), this.studio.listen(0)]);
-    const tuning = { timeoutMs: this.opts.timeoutMs ?? 2_000, pollIntervalMs: this.opts.pollIntervalMs ?? 500 };
+    // Tests read what they just changed at a simulator: no freshness window unless a test asks for one.
+    const tuning = { timeoutMs: this.opts.timeoutMs ?? 2_000, pollIntervalMs: this.opts.pollIntervalMs ?? 500, maxAgeMs: this.opts.maxAgeMs ?? 0 };
     const extra = [];
     if (this.opts.magewell) {
       this.magewell = new MagewellSimulator({ encoders: this.opts.magewell, password: MW_PASSWORD, timeScale });

@@ -1,4 +1,4 @@
-import { deviceTarget, freshDevice, requireScope } from '../../control.js';
+import { deviceTarget, forgetDevice, freshDevice, requireScope } from '../../control.js';
 import { NotSupportedError } from '../../errors.js';
 import { checkCameraInput } from '../../input.js';
 import { sourceFromArg } from '../../lookup.js';
@@ -35,8 +35,8 @@ builder.mutationFields((t) => ({
       requireScope(ctx, 'admin');
       checkCameraInput(args.input as CameraInputShape);
       const source = sourceFromArg(ctx, String(args.sourceId));
-      if (!source.addCamera) throw notSupported(source.vendor, 'adding cameras');
-      const id = await source.addCamera(args.input as CameraInputShape);
+      if (!source.cameras) throw notSupported(source.vendor, 'adding cameras');
+      const id = await source.cameras.add(args.input as CameraInputShape);
       ctx.runtime.pollers.kick(source.id);
       return { device: await freshDevice(ctx, source, id) };
     },
@@ -49,8 +49,8 @@ builder.mutationFields((t) => ({
       requireScope(ctx, 'admin');
       checkCameraInput(args.input as CameraInputShape);
       const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
-      if (!source.updateCamera) throw notSupported(source.vendor, 'updating cameras');
-      await source.updateCamera(vendorDeviceId, args.input as CameraInputShape);
+      if (!source.cameras) throw notSupported(source.vendor, 'updating cameras');
+      await source.cameras.update(vendorDeviceId, args.input as CameraInputShape);
       ctx.runtime.pollers.kick(source.id);
       return { device: await freshDevice(ctx, source, vendorDeviceId) };
     },
@@ -62,8 +62,9 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'admin');
       const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
-      if (!source.removeCamera) throw notSupported(source.vendor, 'removing cameras');
-      await source.removeCamera(vendorDeviceId);
+      if (!source.cameras) throw notSupported(source.vendor, 'removing cameras');
+      await source.cameras.remove(vendorDeviceId);
+      forgetDevice(ctx, source, vendorDeviceId);
       ctx.runtime.pollers.kick(source.id);
       return { deviceId: String(args.deviceId) };
     },

@@ -27,8 +27,8 @@ builder.mutationFields((t) => ({
       checkText(args.email, 'email', LIMITS.email);
       const { source, vendorDeviceId } = deviceTarget(ctx, String(args.deviceId));
       await requireCapability(source, vendorDeviceId, 'SHARE');
-      if (!source.createShare) throw new NotSupportedError(`${source.vendor} sources cannot create shares`, 'SHARE');
-      const share = await source.createShare(vendorDeviceId, args.email.trim(), args.rights);
+      if (!source.shares?.create) throw new NotSupportedError(`${source.vendor} sources cannot create shares`, 'SHARE');
+      const share = await source.shares.create(vendorDeviceId, args.email.trim(), args.rights);
       ctx.runtime.pollers.kick(source.id);
       return { share };
     },
@@ -41,8 +41,8 @@ builder.mutationFields((t) => ({
       requireScope(ctx, 'admin');
       const { source, deviceVendorId, ownId } = childTarget(ctx, String(args.id), 'Share');
       await requireCapability(source, deviceVendorId, 'SHARE');
-      if (!source.deleteShare) throw new NotSupportedError(`${source.vendor} sources cannot delete shares`, 'SHARE');
-      await source.deleteShare(deviceVendorId, ownId);
+      if (!source.shares?.delete) throw new NotSupportedError(`${source.vendor} sources cannot delete shares`, 'SHARE');
+      await source.shares.delete(deviceVendorId, ownId);
       return { shareId: String(args.id) };
     },
   }),

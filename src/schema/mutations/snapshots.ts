@@ -17,8 +17,8 @@ builder.mutationField('deleteSnapshot', (t) =>
     resolve: async (_r, args, ctx) => {
       requireScope(ctx, 'control');
       const { source, deviceVendorId, ownId } = childTarget(ctx, String(args.id), 'Snapshot');
-      if (!source.deleteSnapshot) throw new NotSupportedError(`${source.vendor} keeps no snapshot archive to delete from`);
-      await source.deleteSnapshot(deviceVendorId, ownId);
+      if (!source.snapshots) throw new NotSupportedError(`${source.vendor} keeps no snapshot archive to delete from`);
+      await source.snapshots.delete(deviceVendorId, ownId);
       return { snapshotId: String(args.id) };
     },
   }),

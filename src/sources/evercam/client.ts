@@ -2,14 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { EvercamSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, ValidationError } from '../../errors.js';
-import type { CameraInput, Capability, Device, DeviceCommand, Recording, Share, ShareRight, Snapshot } from '../../model.js';
+import type { Capability, Device, DeviceCommand, Recording, Snapshot } from '../../model.js';
 import { learnSecret } from '../../secrets.js';
 import { HttpBackedSource } from '../http-source.js';
 import { HttpClient, type UpstreamRequest } from '../http.js';
 import { pathSegment } from '../path.js';
 import { vendorText } from '../redact.js';
-import type { CameraCatalog, CameraModel, CameraVendor, CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
-import { CAPABILITIES, cameraParams, decodeImage, mapCamera, mapShare, mapSnapshot, newCameraId, ref, rightsParam, unwrap } from './map.js';
+import type {
+  CameraCatalog,
+  CameraManagement,
+  CameraModel,
+  CameraVendor,
+  CommandResult,
+  FleetRead,
+  MediaRequest,
+  MediaResponse,
+  Shares,
+  SnapshotArchive,
+  Source,
+} from '../source.js';
+import { CAPABILITIES, cameraParams, decodeImage, mapCamera, mapShare, mapSnapshot, newCameraId, rightsParam, unwrap } from './map.js';
 import type { WireCamera, WireModel, WireShare, WireSnapshot, WireVendor } from './wire.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -68,7 +80,7 @@ export class EvercamSource extends HttpBackedSource implements Source {
     return res.body;
   }
 
-  private cameras(body: unknown): WireCamera[] {
+  private camerasOf(body: unknown): WireCamera[] {
     const cams = unwrap<WireCamera>(body, 'cameras');
     // Camera credentials come back in every camera reply: they must not reach logs or responses.
     for (const c of cams) {
@@ -80,13 +92,13 @@ export class EvercamSource extends HttpBackedSource implements Source {
 
   async listDevices(): Promise<FleetRead> {
     const body = await this.call<unknown>({ method: 'GET', path: `/users/${pathSegment(this.userId, 'userId')}/cameras.json`, endpoint: 'GET user cameras' });
-    return { devices: this.cameras(body).map((c) => mapCamera(this.id, c)), failures: [] };
+    return { devices: this.camerasOf(body).map((c) => mapCamera(this.id, c)), failures: [] };
   }
 
   async getDevice(id: string): Promise<Device | null> {
     try {
       const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'GET camera' });
-      const cam = this.cameras(body)[0];
+      const cam = this.camerasOf(body)[0];
       return cam ? mapCamera(this.id, cam) : null;
     } catch (e) {
       if (e instanceof NotFoundError) return null;
@@ -129,118 +141,119 @@ export class EvercamSource extends HttpBackedSource implements Source {
     return `/cameras/${pathSegment(id, 'deviceId')}/snapshots${rest}.json`;
   }
 
-  async latestSnapshot(id: string): Promise<Snapshot | null> {
-    const body = await this.call<unknown>({ method: 'GET', path: this.snapshotsPath(id, '/latest'), endpoint: 'GET snapshots latest' }).catch((e) => {
-      if (e instanceof NotFoundError) return null;
-      throw e;
-    });
-    const s = unwrap<WireSnapshot>(body, 'snapshots')[0];
-    return s ? mapSnapshot(this.id, id, s) : null;
-  }
-
-  /**
-   * A page of a range, oldest first. Paging continues from the last snapshot's own time (from = after + 1),
-   * not by page number, so snapshots arriving or going meanwhile neither repeat nor vanish from later pages.
-   */
-  async listSnapshots(id: string, q: { from: Date; to: Date; after: string | null; limit: number }): Promise<Snapshot[]> {
-    const from = Math.max(Math.floor(q.from.getTime() / 1000), q.after !== null ? Number(q.after) + 1 : -Infinity);
-    const to = Math.floor(q.to.getTime() / 1000);
-    if (from > to) return [];
-    const body = await this.call<unknown>({
-      method: 'GET',
-      path: this.snapshotsPath(id, '/range'),
-      query: { from, to, limit: q.limit, page: 1 },
-      endpoint: 'GET snapshots range',
-    });
-    return unwrap<WireSnapshot>(body, 'snapshots')
-      .sort((a, b) => a.created_at - b.created_at)
-      .map((s) => mapSnapshot(this.id, id, s));
-  }
-
+  /** A snapshot by its id (its time in seconds): the archive's snapshot at exactly that second. */
   async getSnapshot(id: string, snapshotId: string): Promise<Snapshot | null> {
     if (!/^\d+$/.test(snapshotId)) return null;
-    const s = await this.closestSnapshot(id, new Date(Number(snapshotId) * 1000), 0);
+    const s = await this.snapshots.closest(id, new Date(Number(snapshotId) * 1000), 0);
     return s && s.vendorSnapshotId === snapshotId ? s : null;
   }
 
   /** An online camera keeps storing snapshots: its latest stored one is read each poll. */
   async newSince(_before: Device, after: Device): Promise<{ snapshots?: Snapshot[] }> {
     if (after.connection !== 'ONLINE') return {};
-    const latest = await this.latestSnapshot(after.vendorDeviceId);
+    const latest = await this.snapshots.latest(after.vendorDeviceId);
     return { snapshots: latest ? [latest] : [] };
   }
 
-  async closestSnapshot(id: string, at: Date, rangeSeconds: number | null): Promise<Snapshot | null> {
-    const ts = Math.floor(at.getTime() / 1000);
-    const body = await this.call<unknown>({
-      method: 'GET',
-      path: this.snapshotsPath(id, `/${ts}`),
-      query: { range: rangeSeconds ?? undefined },
-      endpoint: 'GET snapshot closest',
-    }).catch((e) => {
-      if (e instanceof NotFoundError) return null;
-      throw e;
-    });
-    const s = unwrap<WireSnapshot>(body, 'snapshots')[0];
-    return s ? mapSnapshot(this.id, id, s) : null;
-  }
+  /** Each camera's stored snapshots, named by their time in seconds (also how one is deleted). */
+  readonly snapshots: SnapshotArchive = {
+    latest: async (id) => {
+      const body = await this.call<unknown>({ method: 'GET', path: this.snapshotsPath(id, '/latest'), endpoint: 'GET snapshots latest' }).catch((e) => {
+        if (e instanceof NotFoundError) return null;
+        throw e;
+      });
+      const s = unwrap<WireSnapshot>(body, 'snapshots')[0];
+      return s ? mapSnapshot(this.id, id, s) : null;
+    },
+    /**
+     * A page of a range, oldest first. Paging continues from the last snapshot's own time (from = after + 1),
+     * not by page number, so snapshots arriving or going meanwhile neither repeat nor vanish from later pages.
+     */
+    list: async (id, q) => {
+      const from = Math.max(Math.floor(q.from.getTime() / 1000), q.after !== null ? Number(q.after) + 1 : -Infinity);
+      const to = Math.floor(q.to.getTime() / 1000);
+      if (from > to) return [];
+      const body = await this.call<unknown>({
+        method: 'GET',
+        path: this.snapshotsPath(id, '/range'),
+        query: { from, to, limit: q.limit, page: 1 },
+        endpoint: 'GET snapshots range',
+      });
+      return unwrap<WireSnapshot>(body, 'snapshots')
+        .sort((a, b) => a.created_at - b.created_at)
+        .map((s) => mapSnapshot(this.id, id, s));
+    },
+    closest: async (id, at, rangeSeconds) => {
+      const ts = Math.floor(at.getTime() / 1000);
+      const body = await this.call<unknown>({
+        method: 'GET',
+        path: this.snapshotsPath(id, `/${ts}`),
+        query: { range: rangeSeconds ?? undefined },
+        endpoint: 'GET snapshot closest',
+      }).catch((e) => {
+        if (e instanceof NotFoundError) return null;
+        throw e;
+      });
+      const s = unwrap<WireSnapshot>(body, 'snapshots')[0];
+      return s ? mapSnapshot(this.id, id, s) : null;
+    },
+    days: async (id, year, month) => {
+      const body = await this.call<{ days?: number[] }>({ method: 'GET', path: this.snapshotsPath(id, `/${year}/${month}/days`), endpoint: 'GET snapshot days' });
+      return [...(body?.days ?? [])].map(Number).sort((a, b) => a - b);
+    },
+    hours: async (id, year, month, day) => {
+      const body = await this.call<{ hours?: number[] }>({ method: 'GET', path: this.snapshotsPath(id, `/${year}/${month}/${day}/hours`), endpoint: 'GET snapshot hours' });
+      return [...(body?.hours ?? [])].map(Number).sort((a, b) => a - b);
+    },
+    delete: async (id, snapshotId) => {
+      if (!/^\d+$/.test(snapshotId)) throw new NotFoundError('no such snapshot');
+      await this.call({ method: 'DELETE', path: this.snapshotsPath(id, `/${snapshotId}`), endpoint: 'DELETE snapshot' });
+    },
+  };
 
-  async snapshotDays(id: string, year: number, month: number): Promise<number[]> {
-    const body = await this.call<{ days?: number[] }>({ method: 'GET', path: this.snapshotsPath(id, `/${year}/${month}/days`), endpoint: 'GET snapshot days' });
-    return [...(body?.days ?? [])].map(Number).sort((a, b) => a - b);
-  }
+  /** A camera's shares with other Evercam users, by email. */
+  readonly shares: Shares = {
+    list: async (id) => {
+      const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${pathSegment(id, 'deviceId')}/shares.json`, endpoint: 'GET shares' });
+      return unwrap<WireShare>(body, 'shares').map((s) => mapShare(this.id, { ...s, camera_id: s.camera_id ?? id }));
+    },
+    create: async (id, email, rights) => {
+      if (email.length > 254 || !EMAIL.test(email)) throw new ValidationError('email must be an email address', 'email');
+      if (rights.length === 0) throw new ValidationError('give at least one right', 'rights');
+      const body = await this.call<unknown>({
+        method: 'POST',
+        path: `/cameras/${pathSegment(id, 'deviceId')}/share.json`,
+        endpoint: 'POST share',
+        body: JSON.stringify({ email, rights: rightsParam(rights) }),
+      });
+      const share = unwrap<WireShare>(body, 'shares')[0];
+      if (!share) throw this.http.error('POST share: no share in the reply', { code: 'MALFORMED_RESPONSE' });
+      return mapShare(this.id, { ...share, camera_id: share.camera_id ?? id });
+    },
+    delete: async (id, shareId) => {
+      if (!/^\d+$/.test(shareId)) throw new NotFoundError('no such share');
+      await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}/share.json`, query: { share_id: shareId }, endpoint: 'DELETE share' });
+    },
+  };
 
-  async snapshotHours(id: string, year: number, month: number, day: number): Promise<number[]> {
-    const body = await this.call<{ hours?: number[] }>({ method: 'GET', path: this.snapshotsPath(id, `/${year}/${month}/${day}/hours`), endpoint: 'GET snapshot hours' });
-    return [...(body?.hours ?? [])].map(Number).sort((a, b) => a - b);
-  }
-
-  async deleteSnapshot(id: string, snapshotId: string): Promise<void> {
-    if (!/^\d+$/.test(snapshotId)) throw new NotFoundError('no such snapshot');
-    await this.call({ method: 'DELETE', path: this.snapshotsPath(id, `/${snapshotId}`), endpoint: 'DELETE snapshot' });
-  }
-
-  async listShares(id: string): Promise<Share[]> {
-    const body = await this.call<unknown>({ method: 'GET', path: `/cameras/${pathSegment(id, 'deviceId')}/shares.json`, endpoint: 'GET shares' });
-    return unwrap<WireShare>(body, 'shares').map((s) => mapShare(this.id, { ...s, camera_id: s.camera_id ?? id }));
-  }
-
-  async createShare(id: string, email: string, rights: ShareRight[]): Promise<Share> {
-    if (email.length > 254 || !EMAIL.test(email)) throw new ValidationError('email must be an email address', 'email');
-    if (rights.length === 0) throw new ValidationError('give at least one right', 'rights');
-    const body = await this.call<unknown>({
-      method: 'POST',
-      path: `/cameras/${pathSegment(id, 'deviceId')}/share.json`,
-      endpoint: 'POST share',
-      body: JSON.stringify({ email, rights: rightsParam(rights) }),
-    });
-    const share = unwrap<WireShare>(body, 'shares')[0];
-    if (!share) throw this.http.error('POST share: no share in the reply', { code: 'MALFORMED_RESPONSE' });
-    return mapShare(this.id, { ...share, camera_id: share.camera_id ?? id });
-  }
-
-  async deleteShare(id: string, shareId: string): Promise<void> {
-    if (!/^\d+$/.test(shareId)) throw new NotFoundError('no such share');
-    await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}/share.json`, query: { share_id: shareId }, endpoint: 'DELETE share' });
-  }
-
-  async addCamera(input: CameraInput): Promise<string> {
-    const p = cameraParams(input, true);
-    if ('field' in p) throw new ValidationError(p.message, p.field);
-    const id = newCameraId(String(p.ok.name), randomBytes(3).toString('hex'));
-    const body = await this.call<unknown>({ method: 'POST', path: '/cameras.json', endpoint: 'POST cameras', body: JSON.stringify({ id, ...p.ok }) });
-    return this.cameras(body)[0]?.id ?? id;
-  }
-
-  async updateCamera(id: string, input: CameraInput): Promise<void> {
-    const p = cameraParams(input, false);
-    if ('field' in p) throw new ValidationError(p.message, p.field);
-    await this.call({ method: 'PATCH', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'PATCH camera', body: JSON.stringify(p.ok) });
-  }
-
-  async removeCamera(id: string): Promise<void> {
-    await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'DELETE camera' });
-  }
+  /** Cameras added to, changed in and removed from the account; Evercam, never avgraph, then talks to the camera. */
+  readonly cameras: CameraManagement = {
+    add: async (input) => {
+      const p = cameraParams(input, true);
+      if ('field' in p) throw new ValidationError(p.message, p.field);
+      const id = newCameraId(String(p.ok.name), randomBytes(3).toString('hex'));
+      const body = await this.call<unknown>({ method: 'POST', path: '/cameras.json', endpoint: 'POST cameras', body: JSON.stringify({ id, ...p.ok }) });
+      return this.camerasOf(body)[0]?.id ?? id;
+    },
+    update: async (id, input) => {
+      const p = cameraParams(input, false);
+      if ('field' in p) throw new ValidationError(p.message, p.field);
+      await this.call({ method: 'PATCH', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'PATCH camera', body: JSON.stringify(p.ok) });
+    },
+    remove: async (id) => {
+      await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'DELETE camera' });
+    },
+  };
 
   readonly catalog: CameraCatalog = {
     vendors: async (mac) => {

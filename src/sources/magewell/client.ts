@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { MagewellSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, UpstreamError, ValidationError } from '../../errors.js';
-import type { Capability, Device, DeviceCommand, Recording, Share, SourceHealth, TimeRange } from '../../model.js';
+import type { Capability, Device, DeviceCommand, Recording, SourceHealth, TimeRange } from '../../model.js';
 import { HealthWatch } from '../health-watch.js';
 import type { UpstreamResponse } from '../http.js';
 import { readPages } from '../paging.js';
-import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Shares, Source } from '../source.js';
 import { Encoder } from './encoder.js';
 import {
   CAPABILITIES,
@@ -38,6 +38,7 @@ export class MagewellSource implements Source {
   readonly id: string;
   readonly vendor = 'MAGEWELL' as const;
   readonly pollIntervalMs: number;
+  readonly reads = 'per-device' as const;
   readonly encoders: Encoder[];
   private readonly updateCheck: { timeoutMs: number; stepMs: number };
   private readonly healthWatch: HealthWatch;
@@ -99,22 +100,23 @@ export class MagewellSource implements Source {
   }
 
   async listDevices(): Promise<FleetRead> {
-    const reads = await Promise.all(
-      this.encoders.map(async (e) => {
-        try {
-          return { device: await this.readDevice(e) };
-        } catch (err) {
-          e.failing = true;
-          const failure = err instanceof UpstreamError ? err : e.http.error(`encoder ${e.label}: ${(err as Error).message}`, {});
-          const answered = isDeviceResult(failure.code);
-          return { device: e.info ? unreadableDevice(this.id, e.info, e.lastSeenAt, answered) : null, failure };
-        }
-      }),
-    );
+    const reads = await Promise.all(this.encoders.map((e) => this.readOrFailure(e)));
     return {
       devices: reads.flatMap((r) => (r.device ? [r.device] : [])),
-      failures: reads.flatMap((r) => ('failure' in r && r.failure ? [r.failure] : [])),
+      failures: reads.flatMap((r) => (r.failure ? [r.failure] : [])),
     };
+  }
+
+  /** One encoder's device; one that fails is still shown (OFFLINE, or UNKNOWN when it answers but refuses us). */
+  private async readOrFailure(e: Encoder): Promise<{ device: Device | null; failure?: UpstreamError }> {
+    try {
+      return { device: await this.readDevice(e) };
+    } catch (err) {
+      e.failing = true;
+      const failure = err instanceof UpstreamError ? err : e.http.error(`encoder ${e.label}: ${(err as Error).message}`, {});
+      const answered = isDeviceResult(failure.code);
+      return { device: e.info ? unreadableDevice(this.id, e.info, e.lastSeenAt, answered) : null, failure };
+    }
   }
 
   /** The encoder with this serial; encoders never read yet are asked for their get-info first. */
@@ -130,7 +132,10 @@ export class MagewellSource implements Source {
 
   async getDevice(sn: string): Promise<Device | null> {
     const e = await this.encoder(sn).catch(() => null);
-    return e ? this.readDevice(e) : null;
+    if (!e) return null;
+    const read = await this.readOrFailure(e);
+    if (read.device) return read.device;
+    throw read.failure;
   }
 
   async capabilitiesOf(): Promise<Capability[]> {
@@ -325,10 +330,13 @@ export class MagewellSource implements Source {
     return ids;
   }
 
-  async listShares(sn: string): Promise<Share[]> {
-    const e = await this.encoder(sn);
-    return mapUsers(this.id, sn, await e.call<WireUsers>('get-users'));
-  }
+  /** An encoder's users are who else may use it; listed only. */
+  readonly shares: Shares = {
+    list: async (sn) => {
+      const e = await this.encoder(sn);
+      return mapUsers(this.id, sn, await e.call<WireUsers>('get-users'));
+    },
+  };
 
   async fetchMedia(ref: string, req: MediaRequest): Promise<UpstreamResponse<Readable>> {
     const m = mediaRef.parse(ref);

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { VideoloftSourceConfig } from '../../config.js';
 import { NotFoundError, NotSupportedError, PermissionDeniedError, UpstreamError, ValidationError } from '../../errors.js';
-import type { Capability, Device, DeviceCommand, Recording, Share, Snapshot, TimeRange } from '../../model.js';
+import type { Capability, Device, DeviceCommand, Recording, Snapshot, TimeRange } from '../../model.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
 import { HttpBackedSource } from '../http-source.js';
 import { readPages } from '../paging.js';
 import { pathSegment } from '../path.js';
 import { vendorText } from '../redact.js';
-import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source, SourceEvent } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Shares, Source, SourceEvent } from '../source.js';
 import { RealtimeFeed } from './feed.js';
 import {
   accessShare,
@@ -397,12 +397,15 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     return snapshotAt(this.id, uidd, m[1] === 'thumb' ? 'THUMB' : 'STILL', Number(m[2]));
   }
 
-  async listShares(uidd: string): Promise<Share[]> {
-    const s = await this.session.get();
-    if (!this.known.has(uidd)) await this.devicesTree();
-    const k = this.known.get(uidd);
-    return k ? accessShare(this.id, uidd, s.uid, k.owner, k.summary.permissions) : [];
-  }
+  /** The account's own access to a camera, from its permissions; listed only. */
+  readonly shares: Shares = {
+    list: async (uidd) => {
+      const s = await this.session.get();
+      if (!this.known.has(uidd)) await this.devicesTree();
+      const k = this.known.get(uidd);
+      return k ? accessShare(this.id, uidd, s.uid, k.owner, k.summary.permissions) : [];
+    },
+  };
 
   /** Hosts media may come from: the loggers and Wowza servers viewerInfo named. */
   private knownHost(url: URL): boolean {

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { deserialize, serialize } from '../json-dates.js';
+import type { RedisLink } from '../subscriptions/redis-link.js';
+
+/** A value and when the read that produced it began (ms since the epoch). */
+export interface Stamped<T> {
+  value: T;
+  at: number;
+}
+
+/**
+ * Reads that replicas share: the latest value of a key made by any replica, if it is fresh enough; otherwise one
+ * replica at a time reads upstream and leaves the value for the others. Without Redis (or while it is away)
+ * every read is this replica's own.
+ */
+export interface SharedReads {
+  read<T>(key: string, maxAgeMs: number, read: () => Promise<T>): Promise<Stamped<T>>;
+}
+
+export const localReads: SharedReads = {
+  async read(_key, _maxAgeMs, read) {
+    const at = Date.now();
+    return { value: await read(), at };
+  },
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export class RedisReads implements SharedReads {
+  private readonly owner = randomBytes(8).toString('hex');
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly prefix: string,
+    /** How long a replica may hold the right to read a key: a read's own time bound. */
+    private readonly lockMs: number,
+    /** How long a value stays in Redis at all, fresh or not. */
+    private readonly keepMs = 10 * 60_000,
+  ) {}
+
+  async read<T>(key: string, maxAgeMs: number, read: () => Promise<T>): Promise<Stamped<T>> {
+    const valueKey = `${this.prefix}:state:${key}`;
+    const lockKey = `${valueKey}:reading`;
+    const until = Date.now() + this.lockMs;
+    while (this.link.up && Date.now() < until) {
+      let mine = false;
+      try {
+        const found = await this.get<T>(valueKey);
+        if (found && Date.now() - found.at <= maxAgeMs) return found;
+        mine = (await this.link.commands.set(lockKey, this.owner, 'PX', this.lockMs, 'NX')) === 'OK';
+      } catch {
+        break; // Redis failed us: read alone
+      }
+      if (mine) {
+        try {
+          const at = Date.now();
+          const value = await read();
+          await this.link.commands.set(valueKey, serialize({ value, at }), 'PX', this.keepMs).catch(() => undefined);
+          return { value, at };
+        } finally {
+          await this.link.commands.eval(RELEASE, 1, lockKey, this.owner).catch(() => undefined);
+        }
+      }
+      // another replica is reading it: its value will be here in a moment
+      await sleep(10);
+    }
+    return localReads.read(key, maxAgeMs, read);
+  }
+
+  private async get<T>(key: string): Promise<Stamped<T> | null> {
+    const text = await this.link.commands.get(key);
+    return text ? (deserialize(text) as Stamped<T>) : null;
+  }
+}
