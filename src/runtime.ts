@@ -9,6 +9,7 @@ import { RedisLeadership, soloLeadership } from './subscriptions/lease.js';
 import { RedisLink } from './subscriptions/redis-link.js';
 import { SharedSubscriptions } from './subscriptions/shared.js';
 import { createTopics, type PubSub } from './subscriptions/pubsub.js';
+import { createCostLimiter, type CostLimiter } from './limits/rate-limit.js';
 import type { DeviceStore } from './store/device-store.js';
 import { localReads, RedisReads } from './store/shared-reads.js';
 import { createStores } from './store/stores.js';
@@ -20,6 +21,8 @@ export interface Runtime {
   log: Logger;
   access: Access;
   sources: Map<string, Source>;
+  /** Each API key's cost budget (shared by replicas through Redis). */
+  costLimiter: CostLimiter;
   /** The latest device state of each source, shared by every request, subscription and poller. */
   stores: Map<string, DeviceStore>;
   media: MediaSigner;
@@ -61,7 +64,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const unsubscribe = [...sources.values()].map((s) =>
     s.onHealthChange((health) => {
       log.info({ source: s.id, state: health.state, circuitOpen: health.circuitOpen }, 'source health changed');
-      pubsub.publish('sourceHealthChanged', { sourceId: s.id, health });
+      // One view per source for every subscriber: the polling replica's (through Redis), or this replica's own
+      // while it polls alone; a replica that follows another keeps its own view to itself.
+      const role = pollers.get(s.id)?.role;
+      if (role === 'leader' || role === 'local') pubsub.publish('sourceHealthChanged', { sourceId: s.id, health }, { localOnly: role === 'local' });
     }),
   );
   const media = new MediaSigner(() => runtime.publicUrl, config.mediaSecret, config.mediaUrlTtlSeconds);
@@ -72,6 +78,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     access: new Access(config.apiKeys, opts.demo || config.allowAnonymous),
     sources,
     stores: stores.stores,
+    costLimiter: createCostLimiter({ rateLimit: config.limits.rateLimit, redis: link?.commands, redisPrefix: prefix }),
     media,
     pubsub,
     pollers,

@@ -5,7 +5,6 @@ import { keyFromHeaders, type Caller } from './auth.js';
 import { createContext, hasScope, type Context } from './context.js';
 import { AvgraphError, UpstreamError, ValidationError } from './errors.js';
 import { clientOf, useOperationLimits, type LimitedContext } from './limits/operation.js';
-import { createCostLimiter } from './limits/rate-limit.js';
 import { shapeLimits } from './limits/shape.js';
 import type { Runtime } from './runtime.js';
 import { schema } from './schema/index.js';
@@ -95,8 +94,8 @@ function maskError(error: unknown, message: string): Error {
 }
 
 export function createAvgraphYoga(runtime: Runtime) {
-  const { limits, redisUrl, redisPrefix } = runtime.config;
-  const limiter = createCostLimiter({ rateLimit: limits.rateLimit, redisUrl, redisPrefix, log: runtime.log });
+  const { limits } = runtime.config;
+  const limiter = runtime.costLimiter;
   return createYoga<ServerContext & YogaInitialContext, LimitedContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -121,7 +120,6 @@ export function createAvgraphYoga(runtime: Runtime) {
       // limits first: a refused operation goes no further
       ...shapeLimits(limits),
       useOperationLimits(limits, limiter),
-      { onDispose: () => limiter.close() },
       useReadScope(),
       usePartialErrors(),
       useFreshness(),

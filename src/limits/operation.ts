@@ -75,20 +75,28 @@ export function useOperationLimits(limits: LimitsConfig, limiter: CostLimiter): 
         const max = limits.maxSseSubscriptionsPerKey;
         return setResultAndStopExecution({ errors: [limitExceeded('maxSseSubscriptionsPerKey', max, `this API key already has ${max} subscriptions open over HTTP`, 429)] });
       }
-      const errors = await refusal(args);
-      if (errors) return setResultAndStopExecution({ errors });
-      if (!overHttp) return;
-      sse.set(key, (sse.get(key) ?? 0) + 1);
+      // the slot is taken before anything is awaited, so a burst of subscribes cannot all pass the check
+      if (overHttp) sse.set(key, (sse.get(key) ?? 0) + 1);
+      let released = !overHttp;
       const release = () => {
+        if (released) return;
+        released = true;
         const n = (sse.get(key) ?? 1) - 1;
         if (n > 0) sse.set(key, n);
         else sse.delete(key);
       };
+      const errors = await refusal(args);
+      if (errors) {
+        release();
+        return setResultAndStopExecution({ errors });
+      }
+      if (!overHttp) return;
       return {
         onSubscribeResult({ result }) {
           if (!isAsyncIterable(result)) return release();
           return { onEnd: release };
         },
+        onSubscribeError: release,
       };
     },
   };

@@ -1,21 +1,18 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger } from '../log.js';
 import type { LimitsConfig } from './errors.js';
 
 /** Each client's cost budget per window. */
 export interface CostLimiter {
   /** Spends `cost` from `key`'s budget: null when granted, otherwise the seconds until the budget refills. */
   take(key: string, cost: number): Promise<number | null>;
-  close(): Promise<void>;
 }
 
 export interface CostLimiterOptions {
   rateLimit: LimitsConfig['rateLimit'];
-  /** With Redis, replicas share one budget per key. */
-  redisUrl?: string;
+  /** With Redis (the replica's command connection: no offline queue, short command timeout), replicas share one budget per key. */
+  redis?: Redis;
   redisPrefix: string;
-  log: Logger;
 }
 
 /**
@@ -24,25 +21,13 @@ export interface CostLimiterOptions {
  */
 export function createCostLimiter(opts: CostLimiterOptions): CostLimiter {
   const { costPerWindow: points, windowSeconds: duration } = opts.rateLimit;
-  if (points === 0) return { take: async () => null, close: async () => undefined };
+  if (points === 0) return { take: async () => null };
   const memory = new RateLimiterMemory({ points, duration, keyPrefix: 'cost' });
   let limiter: RateLimiterAbstract = memory;
-  let redis: Redis | null = null;
-  if (opts.redisUrl) {
-    // No offline queue: while Redis is away a call fails at once and the insurance limiter answers.
-    redis = new Redis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-    let down = false;
-    redis.on('error', (e: Error) => {
-      if (down) return;
-      down = true;
-      opts.log.warn({ err: e.message }, 'rate limit store (Redis) unreachable: each replica limits on its own until it is back');
-    });
-    redis.on('ready', () => {
-      if (down) opts.log.info('rate limit store (Redis) is back: replicas share budgets again');
-      down = false;
-    });
+  if (opts.redis) {
+    // While Redis is away a call fails at once and the insurance limiter answers (the link logs the outage).
     limiter = new RateLimiterRedis({
-      storeClient: redis,
+      storeClient: opts.redis,
       points,
       duration,
       keyPrefix: `${opts.redisPrefix}:cost`,
@@ -60,10 +45,6 @@ export function createCostLimiter(opts: CostLimiterOptions): CostLimiter {
         if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
         throw e;
       }
-    },
-    async close() {
-      if (!redis) return;
-      await redis.quit().catch(() => redis!.disconnect());
     },
   };
 }

@@ -26,13 +26,19 @@ const MAX_ITEMS = 5_000;
  * and stops at a page with nothing new (a vendor that ignores the offset answers the same page forever).
  * A cut returns what was read and raises a process warning (code AVGRAPH_PAGING_CUT) rather than failing.
  */
+const warned = new Set<string>();
+
 export async function readPages<T>(fetchPage: (index: number) => Promise<T[]>, opts: PagingOptions<T>): Promise<Paged<T>> {
   const maxPages = opts.maxPages ?? MAX_PAGES;
   const maxItems = opts.maxItems ?? MAX_ITEMS;
   const seen = new Set<string>();
   const items: T[] = [];
   const done = (cut: PagingCut | null): Paged<T> => {
-    if (cut) process.emitWarning(`${opts.what}: paging stopped (${cut}) after ${items.length} items`, { code: 'AVGRAPH_PAGING_CUT' });
+    // once per kind of read: a vendor that ignores paging would otherwise warn at every poll
+    if (cut && !warned.has(opts.what)) {
+      warned.add(opts.what);
+      process.emitWarning(`${opts.what}: paging stopped (${cut}) after ${items.length} items`, { code: 'AVGRAPH_PAGING_CUT' });
+    }
     return { items, cut };
   };
   for (let index = 0; index < maxPages; index++) {

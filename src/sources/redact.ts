@@ -112,6 +112,9 @@ const MAX_VENDOR_TEXT = 300;
  * secrets, learned secrets and credential shapes (a vendor may echo the request URL), then bounded.
  */
 export function vendorText(text: string, secrets: readonly string[]): string {
-  const clean = redact(text, [...secrets, ...learnedSecrets()]);
-  return clean.length > MAX_VENDOR_TEXT ? `${clean.slice(0, MAX_VENDOR_TEXT)}…` : clean;
+  const all = [...secrets, ...learnedSecrets()];
+  // cut first (keeping room for a secret that straddles the cut), so a huge reply costs no more than a short one
+  const longest = all.reduce((n, s) => Math.max(n, s.length), 0);
+  const clean = redact(text.slice(0, MAX_VENDOR_TEXT + longest), all);
+  return clean.length > MAX_VENDOR_TEXT || text.length > MAX_VENDOR_TEXT + longest ? `${clean.slice(0, MAX_VENDOR_TEXT)}…` : clean;
 }

@@ -49,7 +49,8 @@ export class RedisReads implements SharedReads {
         const found = await this.get<T>(valueKey);
         if (found && Date.now() - found.at <= maxAgeMs) return found;
         mine = (await this.link.commands.set(lockKey, this.owner, 'PX', this.lockMs, 'NX')) === 'OK';
-      } catch {
+      } catch (e) {
+        this.link.commandFailed(e);
         break; // Redis failed us: read alone
       }
       if (mine) {

@@ -25,7 +25,7 @@ export function createStores(
       const next = await reads.next();
       if (next.done) return;
       const e = next.value;
-      stores.get(e.sourceId)?.learn(e.vendorDeviceId, e.device, e.at.getTime());
+      if (e.at instanceof Date) stores.get(e.sourceId)?.learn(e.vendorDeviceId, e.device, e.at.getTime());
     }
   })();
   return { stores, close: () => void reads.return?.() };

@@ -28,7 +28,8 @@ export const soloLeadership: Leadership = {
   async close() {},
 };
 
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/** Renews the lease if this replica holds it (its key survived an outage, say), else takes it if free. */
+const HOLD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) elseif redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export class RedisLeadership implements Leadership {
@@ -49,13 +50,19 @@ export class RedisLeadership implements Leadership {
     let holding = false;
     let stopped = false;
     let stepping = false;
+    /** A step was asked for while one ran: run again right after. */
+    let again = false;
     const set = (next: Role) => {
       if (stopped || next === role) return;
       role = next;
       onChange(next);
     };
-    const step = async () => {
-      if (stopped || stepping) return;
+    const step = async (): Promise<void> => {
+      if (stopped) return;
+      if (stepping) {
+        again = true;
+        return;
+      }
       if (!this.link.up) {
         // Out of reach: whatever lease this replica had lapses; it serves its own subscribers meanwhile.
         holding = false;
@@ -64,16 +71,19 @@ export class RedisLeadership implements Leadership {
       }
       stepping = true;
       try {
-        holding = holding
-          ? (await redis.eval(RENEW, 1, redisKey, this.replicaId, String(this.leaseMs))) === 1
-          : (await redis.set(redisKey, this.replicaId, 'PX', this.leaseMs, 'NX')) === 'OK';
+        holding = (await redis.eval(HOLD, 1, redisKey, this.replicaId, String(this.leaseMs))) === 1;
         set(holding ? 'leader' : 'follower');
-      } catch {
-        // A lease that cannot be renewed is not held; if Redis has gone, the next step finds out.
+      } catch (e) {
+        // A lease that cannot be renewed is not held. Redis gone: poll alone rather than not at all.
         holding = false;
-        set('follower');
+        this.link.commandFailed(e);
+        set(this.link.down ? 'local' : 'follower');
       } finally {
         stepping = false;
+      }
+      if (again) {
+        again = false;
+        return step();
       }
     };
     void step();

@@ -52,6 +52,8 @@ export class SourcePoller {
   private leading = false;
   /** Polling for this replica's subscribers only, because Redis is away. */
   private alone = false;
+  /** The one last read after working alone is under way (see readAloneOnceMore). */
+  private closing = false;
   /** Pushed recordings whose device no poll has shown yet; sent after the next poll. */
   private waiting: Recording[] = [];
   /** Recordings and snapshots already announced, so pollers and feeds never announce one twice. */
@@ -107,9 +109,45 @@ export class SourcePoller {
   }
 
   private onRole(role: Role): void {
-    if (role === 'follower') return this.pause();
+    if (role === 'follower') {
+      const wasAlone = this.leading && this.alone;
+      this.pause();
+      // Back from working alone: what changed since the last own poll may have gone out through Redis before
+      // this replica listened there again, so read once more for its own subscribers (repeats are dropped).
+      void (wasAlone ? this.readAloneOnceMore() : this.seed());
+      return;
+    }
     this.alone = role === 'local';
     this.lead();
+  }
+
+  /**
+   * A follower's starting point: the store's read of the fleet (usually another replica's, shared through
+   * Redis: no upstream call), so taking over later diffs every device against what subscribers last saw.
+   */
+  private async seed(): Promise<void> {
+    if (this.baseline) return;
+    let devices: Device[];
+    try {
+      devices = (await this.store.fleet()).devices;
+    } catch {
+      return; // the first own poll, if any, is the starting point then
+    }
+    if (this.leading || this.baseline || !this.wanted) return;
+    for (const d of devices) {
+      if (this.last.has(d.vendorDeviceId)) continue;
+      this.last.set(d.vendorDeviceId, d);
+      if (d.latestSnapshot) this.announceSnapshot(d.latestSnapshot, d, true);
+    }
+    this.baseline = true;
+  }
+
+  private async readAloneOnceMore(): Promise<void> {
+    await this.running;
+    if (this.leading || !this.wanted) return;
+    this.running = this.readOnce(true);
+    await this.running;
+    this.running = null;
   }
 
   /** This replica polls from now on, from the baseline it has, with the push feed if the source has one. */
@@ -187,7 +225,7 @@ export class SourcePoller {
   }
 
   private publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void {
-    this.pubsub.publish(topic, payload, { localOnly: this.alone });
+    this.pubsub.publish(topic, payload, { localOnly: this.alone || this.closing });
   }
 
   private schedule(ms: number): void {
@@ -221,7 +259,8 @@ export class SourcePoller {
     } else this.schedule(this.nextDelay());
   }
 
-  private async readOnce(): Promise<void> {
+  /** `closing`: the last read after working alone, told to this replica's subscribers only. */
+  private async readOnce(closing = false): Promise<void> {
     this.polls += 1;
     let devices: Device[];
     try {
@@ -232,7 +271,18 @@ export class SourcePoller {
       this.log.warn({ source: this.source.id, failures: this.failures, err: (e as Error).message }, 'poll failed');
       return;
     }
-    if (!this.active) return;
+    if (closing ? this.leading || !this.wanted : !this.active) return;
+    // no push feed or poll runs while a closing read does (the replica follows now): the flag is its alone
+    this.closing = closing;
+    try {
+      await this.diff(devices);
+    } finally {
+      this.closing = false;
+    }
+  }
+
+  /** What changed since the last read, published; the read becomes the baseline. */
+  private async diff(devices: Device[]): Promise<void> {
     const now = new Date();
     const next = new Map(devices.map((d) => [d.vendorDeviceId, d]));
     const gains: Promise<void>[] = [];
@@ -340,7 +390,11 @@ export class PollerSet {
       for (;;) {
         const next = await events.next();
         if (next.done) return;
-        handle(next.value);
+        try {
+          handle(next.value);
+        } catch {
+          // an event not of the shape this version knows (another version sharing Redis): ignored
+        }
       }
     })();
   }

@@ -55,24 +55,47 @@ export interface PubSubOptions {
   dedupeWindowMs?: number;
 }
 
-/** What makes two events the same news, whichever replica found it; null: never deduplicated. */
-function sameNewsKey(topic: keyof Topics, payload: unknown): string | null {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Whether a message from Redis has the shape of this topic's events (another version may share the prefix). */
+function wellFormed(topic: keyof Topics, p: unknown): boolean {
+  if (!isObject(p)) return false;
+  switch (topic) {
+    case 'deviceChanged':
+      return isObject(p.device) && typeof p.device.vendorDeviceId === 'string' && Array.isArray(p.changedFields) && p.at instanceof Date;
+    case 'streamChanged':
+    case 'snapshotAdded':
+    case 'recordingAdded':
+      return isObject(p.item) && isObject(p.device) && typeof p.device.vendorDeviceId === 'string';
+    case 'sourceHealthChanged':
+      return typeof p.sourceId === 'string' && isObject(p.health);
+    case 'pollKick':
+      return typeof p.sourceId === 'string';
+    case 'deviceRead':
+      return typeof p.sourceId === 'string' && typeof p.vendorDeviceId === 'string' && p.at instanceof Date;
+    default:
+      return false;
+  }
+}
+
+/** What a news item is about, and what it says, whichever replica found it; null: never deduplicated. */
+function sameNewsKey(topic: keyof Topics, payload: unknown): { thing: string; news: string } | null {
   switch (topic) {
     case 'deviceChanged': {
       const d = (payload as DeviceChangedEvent).device;
-      return `d|${d.sourceId}|${d.vendorDeviceId}|${visibleState(d)}`;
+      return { thing: `d|${d.sourceId}|${d.vendorDeviceId}`, news: visibleState(d) };
     }
     case 'streamChanged': {
       const s = (payload as Owned<Stream>).item;
-      return `t|${s.sourceId}|${s.deviceVendorId}|${serialize(s)}`;
+      return { thing: `t|${s.sourceId}|${s.deviceVendorId}|${s.vendorStreamId}`, news: serialize(s) };
     }
     case 'recordingAdded': {
       const r = (payload as Owned<Recording>).item;
-      return `r|${r.sourceId}|${r.deviceVendorId}|${r.vendorRecordingId}`;
+      return { thing: `r|${r.sourceId}|${r.deviceVendorId}|${r.vendorRecordingId}`, news: '' };
     }
     case 'snapshotAdded': {
       const s = (payload as Owned<Snapshot>).item;
-      return `s|${s.sourceId}|${s.deviceVendorId}|${s.vendorSnapshotId}`;
+      return { thing: `s|${s.sourceId}|${s.deviceVendorId}|${s.vendorSnapshotId}`, news: '' };
     }
     default:
       return null;
@@ -93,49 +116,58 @@ export function createTopics(opts: PubSubOptions = {}): PubSub {
   const target = new EventTarget();
   setMaxListeners(0, target);
   const local = createPubSub<Record<string, [unknown]>>({ eventTarget: target as never });
-  /** Same-news keys delivered here alone, with when they stop counting (insertion order = expiry order). */
-  const deliveredAlone = new Map<string, number>();
+  /**
+   * What was last delivered here alone about each thing (a device, a stream, a recording), until when it counts
+   * (insertion order = expiry order). Only the first copy through Redis of each can repeat it.
+   */
+  const deliveredAlone = new Map<string, { news: string; until: number }>();
 
   const forget = (now: number) => {
-    for (const [key, until] of deliveredAlone) {
-      if (until > now) break;
-      deliveredAlone.delete(key);
+    for (const [thing, entry] of deliveredAlone) {
+      if (entry.until > now) break;
+      deliveredAlone.delete(thing);
     }
   };
 
   const deliverHere = (topic: keyof Topics, payload: unknown) => {
-    if (link) {
-      const key = sameNewsKey(topic, payload);
-      if (key) {
-        forget(Date.now());
-        deliveredAlone.delete(key);
-        deliveredAlone.set(key, Date.now() + windowMs);
-      }
+    const key = link && sameNewsKey(topic, payload);
+    if (key) {
+      forget(Date.now());
+      deliveredAlone.delete(key.thing);
+      deliveredAlone.set(key.thing, { news: key.news, until: Date.now() + windowMs });
     }
     local.publish(topic, payload);
+  };
+
+  /** The first copy through Redis of something delivered here alone: dropped if it is the same news. */
+  const repeats = (topic: keyof Topics, payload: unknown): boolean => {
+    if (!deliveredAlone.size) return false;
+    forget(Date.now());
+    const key = sameNewsKey(topic, payload);
+    const alone = key && deliveredAlone.get(key.thing);
+    if (!key || !alone) return false;
+    deliveredAlone.delete(key.thing);
+    return alone.news === key.news;
   };
 
   const unlisten = link?.onMessage((channel, message) => {
     if (!channel.startsWith(prefix)) return;
     const topic = channel.slice(prefix.length) as keyof Topics;
-    let payload: unknown;
     try {
-      payload = deserialize(message);
+      const payload = deserialize(message);
+      if (wellFormed(topic, payload) && !repeats(topic, payload)) local.publish(topic, payload);
     } catch {
-      return;
+      // not one of ours (another version sharing the prefix, or anyone writing to the channel): ignored
     }
-    if (deliveredAlone.size) {
-      forget(Date.now());
-      const key = sameNewsKey(topic, payload);
-      if (key && deliveredAlone.has(key)) return;
-    }
-    local.publish(topic, payload);
   });
 
   return {
     publish(topic, payload, publishOpts = {}) {
       if (!link || publishOpts.localOnly || !link.up) return deliverHere(topic, payload);
-      link.commands.publish(prefix + topic, serialize(payload)).catch(() => deliverHere(topic, payload));
+      link.commands.publish(prefix + topic, serialize(payload)).catch((e: unknown) => {
+        link.commandFailed(e);
+        deliverHere(topic, payload);
+      });
     },
     subscribe: (topic) => local.subscribe(topic) as AsyncIterable<Topics[typeof topic]>,
     async close() {

@@ -12,7 +12,7 @@ export class RedisLink {
   private subscribed = false;
   /** A connection has failed at least once: from then on "not up" means down, not "still connecting". */
   private failed = false;
-  private wasUp = false;
+  private reported: 'up' | 'down' | null = null;
   private readonly stateListeners = new Set<(up: boolean) => void>();
   private readonly messageListeners = new Set<(channel: string, message: string) => void>();
 
@@ -26,6 +26,9 @@ export class RedisLink {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
+      // a Redis that stops answering without closing the connection (a partition) is found out in a second
+      commandTimeout: 1_000,
+      keepAlive: 10_000,
       retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
     };
     this.commands = new Redis(url, options);
@@ -50,6 +53,16 @@ export class RedisLink {
   /** Known to be unreachable (not merely still connecting at start-up). */
   get down(): boolean {
     return !this.up && this.failed;
+  }
+
+  /**
+   * A command failed: if it timed out, the connection is not to be trusted (a partition keeps it "ready" for
+   * minutes), so both are dropped and reconnected, which makes the replica work alone meanwhile.
+   */
+  commandFailed(error: unknown): void {
+    if (!(error instanceof Error) || !/timed out/i.test(error.message)) return;
+    this.commands.disconnect(true);
+    this.subscriber.disconnect(true);
   }
 
   onStateChange(listener: (up: boolean) => void): () => void {
@@ -85,11 +98,11 @@ export class RedisLink {
   }
 
   private update(): void {
-    const up = this.up;
-    if (up === this.wasUp) return;
-    this.wasUp = up;
-    if (up) this.log.info('redis reachable: events and polling leases shared with the other replicas');
-    else this.log.warn('redis unreachable: this replica polls and delivers events on its own until it returns');
-    for (const fn of this.stateListeners) fn(up);
+    const state = this.up ? 'up' : this.down ? 'down' : null;
+    if (!state || state === this.reported) return;
+    this.reported = state;
+    if (state === 'up') this.log.info('redis reachable: events, polling leases, device reads and rate budgets shared with the other replicas');
+    else this.log.warn('redis unreachable: this replica polls, reads and limits on its own until it returns');
+    for (const fn of this.stateListeners) fn(state === 'up');
   }
 }

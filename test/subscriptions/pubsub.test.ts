@@ -51,4 +51,28 @@ describe('events between replicas through Redis', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(got.map((e) => e.at.getTime())).toEqual([5, 6, 8]);
   });
+
+  it('drops only the first copy through Redis of what was delivered alone: a device that flips back is told', async () => {
+    const got = collect(here, 'deviceChanged');
+    await new Promise((r) => setTimeout(r, 20));
+    const lobby = (isRecording: boolean, at: number) => ({ device: { ...device(isRecording), vendorDeviceId: 'd2' }, changedFields: ['isRecording'], at: new Date(at) });
+    here.publish('deviceChanged', lobby(true, 1), { localOnly: true });
+    there.publish('deviceChanged', lobby(true, 2)); // the other replica found the same change: dropped
+    there.publish('deviceChanged', lobby(false, 3));
+    there.publish('deviceChanged', lobby(true, 4)); // back to what was delivered alone: news again
+    await eventually(() => got.length === 3, 2000, 'three events');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.map((e) => e.at.getTime())).toEqual([1, 3, 4]);
+  });
+
+  it('ignores what is not one of its events on its channels', async () => {
+    const got = collect(here, 'deviceChanged');
+    await new Promise((r) => setTimeout(r, 20));
+    here.publish('deviceChanged', { device: device(true), changedFields: [], at: new Date(9) }, { localOnly: true });
+    await links[1]!.commands.publish(`${prefix}:deviceChanged`, 'not json {');
+    await links[1]!.commands.publish(`${prefix}:deviceChanged`, '{"device":null}');
+    there.publish('deviceChanged', { device: { ...device(true), name: 'Hall' }, changedFields: ['name'], at: new Date(10) });
+    await eventually(() => got.length >= 2, 2000, 'the good events');
+    expect(got.at(-1)!.at.getTime()).toBe(10);
+  });
 });

@@ -152,8 +152,8 @@ export class Encoder {
 
   /** A file from the device (snapshot) or its download server, with the session cookie; the device named the path. */
   async fetch(kind: 'snapshot' | 'download', path: string, range?: string): Promise<UpstreamResponse<Readable>> {
-    const sid = await this.session();
     const safe = filePath(path, 'path');
+    const sid = await this.session();
     const url = kind === 'snapshot' ? this.baseUrl + safe : `${this.downloadUrl}/download${safe}`;
     return this.http.stream({
       method: 'GET',

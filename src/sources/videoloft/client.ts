@@ -454,6 +454,7 @@ export class VideoloftSource extends HttpBackedSource implements Source {
         return this.get(url.toString(), 'GET hls segment', req);
       }
       const [uidd, ...parts] = rest.split('/');
+      pathSegment(uidd!, 'deviceId');
       const info = await this.info(uidd!);
       const logger = this.host(info.logger!);
       switch (kind) {
