@@ -65,7 +65,9 @@ export async function runCommand(
   await source.validateCommand(vendorDeviceId, command);
   const device = await loadDevice(ctx, source.id, vendorDeviceId);
   if (!device) throw new NotFoundError(`no device ${JSON.stringify(deviceId)}`);
-  if (device.connection === 'OFFLINE') throw new DeviceOfflineError(`${device.name} is offline`);
+  if (device.connection === 'OFFLINE') {
+    throw new DeviceOfflineError(`${device.name} is ${device.states?.includes('REBOOTING') ? 'rebooting' : 'offline'}`);
+  }
   const result = await source.execute(vendorDeviceId, command);
   ctx.runtime.pollers.kick(source.id);
   const after = command.type === 'unpair' ? (forgetDevice(ctx, source, vendorDeviceId), null) : await freshDevice(ctx, source, vendorDeviceId);

@@ -32,6 +32,16 @@ export class PermissionDeniedError extends AvgraphError {}
 
 export class DeviceOfflineError extends AvgraphError {}
 
+/** A firmware update was asked for, but the device already runs the newest version: nothing was started. */
+export class AlreadyUpToDateError extends AvgraphError {
+  constructor(
+    message: string,
+    readonly version: string | null,
+  ) {
+    super(message);
+  }
+}
+
 export interface UpstreamErrorInit {
   vendor: Vendor;
   sourceId: string;

@@ -16,6 +16,8 @@ export const CAPABILITIES = [
   'SHARE',
   'PAIRING',
   'DELETE_RECORDINGS',
+  'REBOOT',
+  'FORMAT_STORAGE',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -23,6 +25,21 @@ export type DeviceKind = 'ENCODER' | 'CAMERA';
 export type ConnectionState = 'ONLINE' | 'OFFLINE' | 'UNKNOWN';
 export type SourceState = 'OK' | 'DEGRADED' | 'DOWN';
 export type StorageKind = 'SD' | 'USB' | 'INTERNAL' | 'UPLOAD_QUEUE';
+export const STORAGE_STATUSES = ['READY', 'LOW_SPACE', 'FULL', 'READ_ONLY', 'FORMATTING', 'NOT_INSERTED', 'ERROR'] as const;
+export type StorageStatus = (typeof STORAGE_STATUSES)[number];
+/** What a device is going through besides recording and streaming, for dashboards. */
+export const DEVICE_STATES = [
+  'REBOOTING',
+  'RESETTING',
+  'UPDATING_FIRMWARE',
+  'CHECKING_FOR_UPDATE',
+  'FORMATTING_STORAGE',
+  'TESTING_STORAGE',
+  'TESTING_STREAM',
+  'TESTING_UPLOAD',
+  'OCCUPIED',
+] as const;
+export type DeviceState = (typeof DEVICE_STATES)[number];
 export type RecordingStatus = 'IN_PROGRESS' | 'READY' | 'FAILED' | 'LOST';
 export const RECORDING_TRIGGERS = ['MANUAL', 'MOTION', 'AUDIO', 'CONTINUOUS', 'SCHEDULED', 'UNKNOWN'] as const;
 export type RecordingTrigger = (typeof RECORDING_TRIGGERS)[number];
@@ -54,7 +71,10 @@ export interface Firmware {
   version: string | null;
   updateAvailable: boolean | null;
   updateInProgress: boolean;
+  /** Of the whole update, not of one of its steps. */
   progressPercent: number | null;
+  /** Why the last update (or check for one) failed, in the vendor's own name for it; absent when it did not. */
+  failure?: string | null;
 }
 
 export interface DeviceSettings {
@@ -84,6 +104,10 @@ export interface StorageVolume {
   freeBytes: number | null;
   queuedSeconds: number | null;
   uploadEnabled: boolean | null;
+  /** Absent where the vendor does not say. */
+  status?: StorageStatus | null;
+  /** How far a format has come while status is FORMATTING. */
+  progressPercent?: number | null;
 }
 
 export interface StreamHealth {
@@ -146,6 +170,14 @@ export interface Recording {
   mp4: MediaRef | null;
   download: MediaRef | null;
   segments: RecordingSegment[];
+  /** How strong the motion that set it off was, 0 (none) to 1 (the most the device measures); absent when unknown. */
+  motionLevel?: number | null;
+  /** How loud the sound that set it off was, 0 to 1 as motionLevel. */
+  audioLevel?: number | null;
+  /** The device's offset from UTC where it recorded, in minutes east: for showing local time. */
+  utcOffsetMinutes?: number | null;
+  /** The vendor's own record of it, for what has no unified field. */
+  vendorData?: unknown;
 }
 
 export interface Share {
@@ -178,6 +210,10 @@ export interface Device {
   storage: StorageVolume[];
   streams: Stream[];
   latestSnapshot: Snapshot | null;
+  /** The device's picture as it is now, read through the vendor each time it is fetched; absent where there is none. */
+  liveSnapshot?: MediaRef | null;
+  /** Absent where the vendor reports none. */
+  states?: DeviceState[];
   /** The vendor's own payload with secrets removed; only admins see it. */
   vendorData: unknown;
 }
@@ -185,6 +221,8 @@ export interface Device {
 export interface TimeRange {
   from: Date;
   to: Date;
+  /** Only the newest `limit` recordings in the range are wanted (a source may still return more). */
+  limit?: number;
 }
 
 export interface DeviceSettingsInput {
@@ -208,6 +246,18 @@ export interface CameraInput {
   password?: string | null;
 }
 
+/** Why the vendor could not get a picture from a camera it was asked to test. */
+export const CAMERA_TEST_PROBLEMS = ['CREDENTIALS_REFUSED', 'UNREACHABLE'] as const;
+export type CameraTestProblem = (typeof CAMERA_TEST_PROBLEMS)[number];
+
+/** What the vendor found when it tried a camera's address, port, snapshot path and credentials. */
+export interface CameraTestResult {
+  ok: boolean;
+  problem: CameraTestProblem | null;
+  /** Why it failed, in the vendor's own words, secrets removed. */
+  reason: string | null;
+}
+
 /** Control commands a source may accept; the schema maps mutations onto these. */
 export type DeviceCommand =
   | { type: 'startRecording' }
@@ -216,6 +266,8 @@ export type DeviceCommand =
   | { type: 'stopStream'; vendorStreamId: string | null }
   | { type: 'updateSettings'; input: DeviceSettingsInput }
   | { type: 'startFirmwareUpdate' }
+  | { type: 'reboot' }
+  | { type: 'formatStorage'; kind: StorageKind }
   | { type: 'setUpload'; enabled: boolean }
   | { type: 'clearFootage' }
   | { type: 'unpair' }
@@ -237,6 +289,8 @@ export const COMMAND_CAPABILITY: Record<CommandType, Capability> = {
   stopStream: 'LIVE_STREAM',
   updateSettings: 'SETTINGS',
   startFirmwareUpdate: 'FIRMWARE_UPDATE',
+  reboot: 'REBOOT',
+  formatStorage: 'FORMAT_STORAGE',
   setUpload: 'UPLOAD',
   clearFootage: 'UPLOAD',
   unpair: 'PAIRING',

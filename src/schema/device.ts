@@ -10,11 +10,13 @@ import {
   CapabilityEnum,
   ConnectionStateEnum,
   DeviceKindEnum,
+  DeviceStateEnum,
   StorageKindEnum,
+  StorageStatusEnum,
   VendorEnum,
 } from './enums.js';
 import { DeviceRef, RecordingRef, ShareRef, SnapshotRef, SourceRef, StreamRef } from './refs.js';
-import { deviceRecordings } from '../recordings.js';
+import { DEFAULT_WINDOW_MS, deviceRecordings, recordingsNeeded } from '../recordings.js';
 import { connectionCost, LIST_SIZE, optionalRead, snapshotsCost } from '../limits/cost.js';
 
 const FirmwareRef = builder.objectRef<Firmware>('Firmware').implement({
@@ -22,7 +24,12 @@ const FirmwareRef = builder.objectRef<Firmware>('Firmware').implement({
     version: t.string({ nullable: true, resolve: (f) => f.version }),
     updateAvailable: t.boolean({ nullable: true, resolve: (f) => f.updateAvailable }),
     updateInProgress: t.boolean({ resolve: (f) => f.updateInProgress }),
-    progressPercent: t.int({ nullable: true, resolve: (f) => f.progressPercent }),
+    progressPercent: t.int({ nullable: true, description: 'how far the whole update has come (not one of its steps), while updateInProgress', resolve: (f) => f.progressPercent }),
+    failure: t.string({
+      nullable: true,
+      description: "why the last update, or the check for one, failed, in the vendor's own name for it (Magewell: errNetwork, errMWFUnsupported, ...); null when it did not",
+      resolve: (f) => f.failure ?? null,
+    }),
   }),
 });
 
@@ -34,8 +41,11 @@ const DeviceSettingsRef = builder.objectRef<DeviceSettings>('DeviceSettings').im
     audioBitrateKbps: t.int({ nullable: true, resolve: (s) => s.audioBitrateKbps }),
     keyframeIntervalSeconds: t.int({ nullable: true, resolve: (s) => s.keyframeIntervalSeconds }),
     chunkDurationSeconds: t.int({ nullable: true, resolve: (s) => s.chunkDurationSeconds }),
-    allowedResolutions: t.stringList({ resolve: (s) => s.allowedResolutions }),
-    maxVideoBitrateKbps: t.int({ nullable: true, resolve: (s) => s.maxVideoBitrateKbps }),
+    allowedResolutions: t.stringList({
+      description: 'the frame sizes the device is known to accept; empty when nothing documents them for its model (the device then decides)',
+      resolve: (s) => s.allowedResolutions,
+    }),
+    maxVideoBitrateKbps: t.int({ nullable: true, description: 'null when nothing documents it for the model (the device then decides)', resolve: (s) => s.maxVideoBitrateKbps }),
   }),
 });
 
@@ -58,6 +68,13 @@ const StorageVolumeRef = builder.objectRef<StorageVolume>('StorageVolume').imple
     freeBytes: t.float({ nullable: true, resolve: (s) => s.freeBytes }),
     queuedSeconds: t.float({ nullable: true, description: 'footage waiting for upload (AV Studio afu)', resolve: (s) => s.queuedSeconds }),
     uploadEnabled: t.boolean({ nullable: true, resolve: (s) => s.uploadEnabled }),
+    status: t.field({
+      type: StorageStatusEnum,
+      nullable: true,
+      description: 'whether the volume can take recordings (READY, LOW_SPACE) or why not; null where the vendor does not say',
+      resolve: (s) => s.status ?? null,
+    }),
+    progressPercent: t.int({ nullable: true, description: 'how far a format has come, while status is FORMATTING', resolve: (s) => s.progressPercent ?? null }),
   }),
 });
 
@@ -144,6 +161,14 @@ builder.node(DeviceRef, {
       resolve: (d) => d.observedAt ?? null,
     }),
     capabilities: t.field({ type: [CapabilityEnum], resolve: (d) => d.capabilities }),
+    states: t.field({
+      type: [DeviceStateEnum],
+      description:
+        'what the device is going through besides recording and streaming, for a dashboard: REBOOTING (until it answers again), ' +
+        'RESETTING, firmware update or check, formatting or testing storage, testing a stream or upload, OCCUPIED by another app. ' +
+        'Empty when none, or where the vendor does not say.',
+      resolve: (d) => d.states ?? [],
+    }),
     firmware: t.field({ type: FirmwareRef, nullable: true, resolve: (d) => d.firmware }),
     settings: t.field({ type: DeviceSettingsRef, nullable: true, resolve: (d) => d.settings }),
     signal: t.field({ type: InputSignalRef, nullable: true, resolve: (d) => d.signal }),
@@ -151,9 +176,13 @@ builder.node(DeviceRef, {
     recordings: t.connection(
       {
         type: RecordingRef,
+        description:
+          `newest first within from..to. Without "from": the ${DEFAULT_WINDOW_MS / 86_400_000} days up to "to" (default now), ` +
+          'except where recordings are a finite list of files on the device (Magewell SD and USB), which answers all of them; ' +
+          'pass "from" to look further back.',
         args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
         complexity: connectionCost(),
-        resolve: async (d, args, ctx) => paginate(args, await deviceRecordings(ctx, d, args.from ?? null, args.to ?? null)),
+        resolve: async (d, args, ctx) => paginate(args, await deviceRecordings(ctx, d, args.from ?? null, args.to ?? null, recordingsNeeded(args))),
       },
       RecordingConnection,
     ),
@@ -175,6 +204,13 @@ builder.node(DeviceRef, {
       nullable: true,
       complexity: optionalRead('snapshots'),
       resolve: async (d, _a, ctx) => d.latestSnapshot ?? (await ctx.runtime.sources.get(d.sourceId)?.snapshots?.latest(d.vendorDeviceId)) ?? null,
+    }),
+    liveSnapshotUrl: t.string({
+      nullable: true,
+      description:
+        'a signed, short-lived avgraph /media URL of the picture the camera takes when the URL is fetched, read through the vendor ' +
+        '(Evercam); null for devices without one. The fetch answers 502 while the camera cannot be reached.',
+      resolve: (d, _a, ctx) => (d.liveSnapshot ? ctx.runtime.media.url(d.liveSnapshot) : null),
     }),
     snapshotAt: t.field({
       type: SnapshotRef,

@@ -1,4 +1,4 @@
-import { CAPABILITIES, RECORDING_TRIGGERS, VENDORS } from '../model.js';
+import { CAPABILITIES, DEVICE_STATES, RECORDING_TRIGGERS, STORAGE_STATUSES, VENDORS } from '../model.js';
 import { builder } from './builder.js';
 
 export const VendorEnum = builder.enumType('Vendor', { values: VENDORS });
@@ -7,6 +7,8 @@ export const ConnectionStateEnum = builder.enumType('ConnectionState', { values:
 export const CapabilityEnum = builder.enumType('Capability', { values: CAPABILITIES });
 export const SourceStateEnum = builder.enumType('SourceState', { values: ['OK', 'DEGRADED', 'DOWN'] as const });
 export const StorageKindEnum = builder.enumType('StorageKind', { values: ['SD', 'USB', 'INTERNAL', 'UPLOAD_QUEUE'] as const });
+export const StorageStatusEnum = builder.enumType('StorageStatus', { values: STORAGE_STATUSES });
+export const DeviceStateEnum = builder.enumType('DeviceState', { values: DEVICE_STATES });
 export const RecordingStatusEnum = builder.enumType('RecordingStatus', {
   values: ['IN_PROGRESS', 'READY', 'FAILED', 'LOST'] as const,
 });

@@ -1,4 +1,5 @@
-import { loadDevice } from '../context.js';
+import { GraphQLError } from 'graphql';
+import { hasScope, loadDevice } from '../context.js';
 import { childId, localId } from '../ids.js';
 import { findRecording } from '../lookup.js';
 import type { Recording, RecordingSegment } from '../model.js';
@@ -57,5 +58,29 @@ builder.node(RecordingRef, {
     thumbnailUrl: t.string({ nullable: true, resolve: (r, _a, ctx) => signed(ctx, r.thumbnail) }),
     playback: t.field({ type: PlaybackRef, resolve: (r) => r }),
     segments: t.field({ type: [SegmentRef], resolve: (r) => r.segments }),
+    motionLevel: t.float({
+      nullable: true,
+      description: 'how strong the motion that set the recording off was, from 0 (none) to 1 (the most the device measures); null when the vendor does not say',
+      resolve: (r) => r.motionLevel ?? null,
+    }),
+    audioLevel: t.float({
+      nullable: true,
+      description: 'how loud the sound that set the recording off was, from 0 (silence) to 1 (the most the device measures); null when the vendor does not say',
+      resolve: (r) => r.audioLevel ?? null,
+    }),
+    utcOffsetMinutes: t.int({
+      nullable: true,
+      description: "the device's offset from UTC where it recorded, in minutes (east positive), to show startedAt in the device's local time; null when unknown",
+      resolve: (r) => r.utcOffsetMinutes ?? null,
+    }),
+    vendorData: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: "the vendor's own record of the recording (details without a unified field); scope admin",
+      resolve: (r, _a, ctx) => {
+        if (!hasScope(ctx, 'admin')) throw new GraphQLError('vendorData needs the "admin" scope', { extensions: { code: 'FORBIDDEN' } });
+        return r.vendorData ?? null;
+      },
+    }),
   }),
 });

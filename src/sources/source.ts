@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { UpstreamError } from '../errors.js';
 import type {
   CameraInput,
+  CameraTestResult,
   Capability,
   Device,
   DeviceCommand,
@@ -79,6 +80,8 @@ export interface CameraManagement {
   add(input: CameraInput): Promise<string>;
   update(vendorDeviceId: string, input: CameraInput): Promise<void>;
   remove(vendorDeviceId: string): Promise<void>;
+  /** Has the vendor try a camera's address, snapshot path and credentials, before it is added. */
+  test(input: CameraInput): Promise<CameraTestResult>;
 }
 
 /** What a source that can push (a realtime feed) tells the live layer. */
@@ -142,6 +145,11 @@ export interface Source {
   capabilitiesOf(vendorDeviceId: string): Promise<Capability[]>;
 
   listRecordings(vendorDeviceId: string, range: TimeRange): Promise<Recording[]>;
+  /**
+   * A device's recordings are a finite list of files it holds (Magewell's USB and SD disks): Device.recordings
+   * without `from` lists them all instead of the default window, so old files do not look absent.
+   */
+  readonly recordingsAreFiles?: boolean;
   getRecording(vendorDeviceId: string, vendorRecordingId: string): Promise<Recording | null>;
 
   /**

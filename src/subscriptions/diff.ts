@@ -17,6 +17,7 @@ const COMPARED: (keyof Device)[] = [
   'storage',
   'streams',
   'latestSnapshot',
+  'states',
 ];
 
 function same(a: unknown, b: unknown): boolean {

@@ -8,6 +8,7 @@ import {
   mapDevice,
   mapRecording,
   maskStreamUrl,
+  setparamRules,
   settingsToSetparams,
 } from '../../src/sources/epiphan/map.js';
 import type { WireDevice } from '../../src/sources/epiphan/wire.js';
@@ -101,6 +102,7 @@ describe('Epiphan mapping', () => {
   it('maps settings with the documented values and limits', () => {
     const d = mapDevice('cloud', 'EPIPHAN_CLOUD', {
       ...DOC_DEVICE,
+      Model: 'Webcaster X2',
       Telemetry: { settings: { resolution: '1280x720', bitrate: 1000, chunk_duration: 30 } },
     });
     expect(d.settings).toEqual({
@@ -133,21 +135,22 @@ describe('Epiphan mapping', () => {
   });
 
   it('validates setparam values against the documents', () => {
-    expect(settingsToSetparams('EPIPHAN_CLOUD', { resolution: '1280x720', videoBitrateKbps: 1000, chunkDurationSeconds: 60 })).toEqual({
+    const x2 = setparamRules({ ...DOC_DEVICE, Model: 'Webcaster X2', Telemetry: { settings: { resolution: '1920x1080', bitrate: 1000, chunk_duration: 10 } } });
+    expect(settingsToSetparams('EPIPHAN_CLOUD', { resolution: '1280x720', videoBitrateKbps: 1000, chunkDurationSeconds: 60 }, x2)).toEqual({
       ok: [
         { param: 'resolution', value: '1280x720' },
         { param: 'bitrate', value: '1000' },
         { param: 'chunk_duration', value: '60' },
       ],
     });
-    expect(settingsToSetparams('EPIPHAN_CLOUD', { resolution: '800x600' })).toMatchObject({ field: 'resolution' });
-    expect(settingsToSetparams('EPIPHAN_CLOUD', { videoBitrateKbps: 4001 })).toMatchObject({ field: 'videoBitrateKbps' });
-    expect(settingsToSetparams('EPIPHAN_CLOUD', { videoBitrateKbps: 0 })).toMatchObject({ field: 'videoBitrateKbps' });
-    expect(settingsToSetparams('EPIPHAN_CLOUD', { chunkDurationSeconds: 9 })).toMatchObject({ field: 'chunkDurationSeconds' });
-    expect(settingsToSetparams('EPIPHAN_CLOUD', { chunkDurationSeconds: 3601 })).toMatchObject({ field: 'chunkDurationSeconds' });
-    expect(settingsToSetparams('AV_STUDIO', { chunkDurationSeconds: 60 })).toMatchObject({ field: 'chunkDurationSeconds' });
-    expect(settingsToSetparams('AV_STUDIO', { frameRate: 30 })).toMatchObject({ field: 'frameRate' });
-    expect(settingsToSetparams('AV_STUDIO', {})).toMatchObject({ field: 'input' });
+    expect(settingsToSetparams('EPIPHAN_CLOUD', { resolution: '800x600' }, x2)).toMatchObject({ field: 'resolution' });
+    expect(settingsToSetparams('EPIPHAN_CLOUD', { videoBitrateKbps: 4001 }, x2)).toMatchObject({ field: 'videoBitrateKbps' });
+    expect(settingsToSetparams('EPIPHAN_CLOUD', { videoBitrateKbps: 0 }, x2)).toMatchObject({ field: 'videoBitrateKbps' });
+    expect(settingsToSetparams('EPIPHAN_CLOUD', { chunkDurationSeconds: 9 }, x2)).toMatchObject({ field: 'chunkDurationSeconds' });
+    expect(settingsToSetparams('EPIPHAN_CLOUD', { chunkDurationSeconds: 3601 }, x2)).toMatchObject({ field: 'chunkDurationSeconds' });
+    expect(settingsToSetparams('AV_STUDIO', { chunkDurationSeconds: 60 }, x2)).toMatchObject({ field: 'chunkDurationSeconds' });
+    expect(settingsToSetparams('AV_STUDIO', { frameRate: 30 }, x2)).toMatchObject({ field: 'frameRate' });
+    expect(settingsToSetparams('AV_STUDIO', {}, x2)).toMatchObject({ field: 'input' });
   });
 
   it('accepts only rtmp:// and rtmps:// push URLs and masks keys', () => {

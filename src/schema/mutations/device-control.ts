@@ -12,7 +12,7 @@ import { devicePayload, snapshotPayload, streamPayload } from './payloads.js';
 const errors = { types: MUTATION_ERRORS, directResult: true } as const;
 
 /** Runs a command and answers with the device as it is afterwards. */
-async function commandDevice(ctx: Context, deviceId: string | number, command: DeviceCommand, scope: Scope, extra?: Capability) {
+export async function commandDevice(ctx: Context, deviceId: string | number, command: DeviceCommand, scope: Scope, extra?: Capability) {
   const { device } = await runCommand(ctx, String(deviceId), command, scope, extra);
   if (!device) throw new NotFoundError('the device is gone');
   return { device };
@@ -31,7 +31,6 @@ function simpleDeviceMutation(name: string, success: string, command: DeviceComm
 
 simpleDeviceMutation('startRecording', 'StartRecordingSuccess', { type: 'startRecording' }, 'control');
 simpleDeviceMutation('stopRecording', 'StopRecordingSuccess', { type: 'stopRecording' }, 'control');
-simpleDeviceMutation('startFirmwareUpdate', 'StartFirmwareUpdateSuccess', { type: 'startFirmwareUpdate' }, 'admin');
 simpleDeviceMutation('clearFootage', 'ClearFootageSuccess', { type: 'clearFootage' }, 'control');
 
 builder.mutationFields((t) => ({

@@ -13,9 +13,11 @@ import {
   groupChunks,
   isRtmpUrl,
   mapDevice,
+  SETPARAM_FIELD,
+  setparamRules,
   settingsToSetparams,
 } from './map.js';
-import { paths, type WireChunk, type WireStatusReply } from './wire.js';
+import { paths, SETPARAMS, type WireChunk, type WireDevice, type WireStatusReply } from './wire.js';
 
 export interface EpiphanSourceOptions {
   config: EpiphanSourceConfig;
@@ -68,6 +70,11 @@ export class EpiphanSource extends HttpBackedSource implements Source {
   }
 
   async getDevice(vendorDeviceId: string): Promise<Device | null> {
+    const wire = await this.readDevice(vendorDeviceId);
+    return wire ? mapDevice(this.id, this.vendor, wire) : null;
+  }
+
+  private async readDevice(vendorDeviceId: string): Promise<WireDevice | null> {
     const res = await this.http.json({
       method: 'GET',
       url: this.baseUrl + paths.device(vendorDeviceId),
@@ -77,7 +84,7 @@ export class EpiphanSource extends HttpBackedSource implements Source {
     });
     if (res.status === 404) return null;
     const wire = asDeviceList(res.body).find((d) => d.Id === vendorDeviceId);
-    return wire && !wire.IsUnpaired ? mapDevice(this.id, this.vendor, wire) : null;
+    return wire && !wire.IsUnpaired ? wire : null;
   }
 
   async capabilitiesOf(): Promise<Capability[]> {
@@ -122,8 +129,11 @@ export class EpiphanSource extends HttpBackedSource implements Source {
     return { recordings: await this.listRecordings(after.vendorDeviceId, { from: new Date(now - RECENT_MS), to: new Date(now) }) };
   }
 
-  /** The vendor command strings for a unified command; throws for input the documents do not allow. */
-  private commandsFor(command: DeviceCommand): string[] {
+  /**
+   * The vendor command strings for a unified command; throws for input the documents do not allow. Settings
+   * read the device first: what it may be set to depends on its model and on the parameters it lists.
+   */
+  private async commandsFor(vendorDeviceId: string, command: DeviceCommand): Promise<string[]> {
     switch (command.type) {
       case 'startRecording':
         return ['recording.start'];
@@ -149,44 +159,56 @@ export class EpiphanSource extends HttpBackedSource implements Source {
       case 'captureSnapshot':
       case 'triggerEvent':
       case 'movePtz':
+      case 'reboot':
+      case 'formatStorage':
         throw new NotSupportedError(`${this.vendor} devices do not support ${command.type}`);
       case 'updateSettings': {
-        const r = settingsToSetparams(this.vendor, command.input);
+        const wire = await this.readDevice(vendorDeviceId);
+        if (!wire) throw new NotFoundError('device not found upstream');
+        const r = settingsToSetparams(this.vendor, command.input, setparamRules(wire));
         if ('field' in r) throw new ValidationError(r.message, r.field);
         return r.ok.map((p) => `setparam:${p.param}=${p.value}`);
       }
     }
   }
 
-  async validateCommand(_vendorDeviceId: string, command: DeviceCommand): Promise<void> {
-    this.commandsFor(command);
+  async validateCommand(vendorDeviceId: string, command: DeviceCommand): Promise<void> {
+    await this.commandsFor(vendorDeviceId, command);
   }
 
   async execute(vendorDeviceId: string, command: DeviceCommand): Promise<CommandResult> {
-    for (const cmd of this.commandsFor(command)) await this.task(vendorDeviceId, cmd);
+    for (const cmd of await this.commandsFor(vendorDeviceId, command)) await this.task(vendorDeviceId, cmd);
     return command.type === 'startStream' ? { vendorStreamId: 'rtmp' } : {};
   }
 
   private async task(vendorDeviceId: string, cmd: string): Promise<void> {
     const verb = cmd.split(/[:]/)[0]!;
+    // A setting the documents give no values for is the device's to refuse: its refusal names the field.
+    const param = SETPARAMS.find((p) => cmd.startsWith(`setparam:${p}=`)) ?? null;
     const res = await this.http.json<WireStatusReply>({
       method: 'POST',
       url: this.baseUrl + paths.task(vendorDeviceId),
       endpoint: `POST task ${verb}`,
       headers: this.auth,
       body: JSON.stringify({ cmd }),
-      acceptStatus: [404],
+      acceptStatus: param ? [400, 404] : [404],
     });
     if (res.status === 404) throw new NotFoundError('device not found upstream');
+    if (param && (res.status === 400 || failureIn(res.body))) {
+      const field = SETPARAM_FIELD[param];
+      throw new ValidationError(`the device refused ${field}: ${this.said(res.body?.Message ?? res.body?.Status ?? `HTTP ${res.status}`)}`, field);
+    }
     this.checkStatus(res.body, `task ${verb}`);
   }
 
+  /** Status and Message are the vendor's own words: they may echo the request. */
+  private said(text: unknown): string {
+    return vendorText(String(text), [this.token]);
+  }
+
   private checkStatus(body: WireStatusReply | undefined, what: string): void {
-    if (body && typeof body === 'object' && body.Status && String(body.Status).toLowerCase() !== 'ok') {
-      // Status and Message are the vendor's own words: they may echo the request.
-      const said = (text: unknown) => vendorText(String(text), [this.token]);
-      throw this.http.error(`${what}: ${said(body.Message ?? body.Status)}`, { code: said(body.StatusCode ?? body.Status), status: body.StatusCode });
-    }
+    const failed = failureIn(body);
+    if (failed) throw this.http.error(`${what}: ${this.said(failed.Message ?? failed.Status)}`, { code: this.said(failed.StatusCode ?? failed.Status), status: failed.StatusCode });
   }
 
   async pair(pairingCode: string, name: string | null): Promise<string> {
@@ -232,4 +254,9 @@ export class EpiphanSource extends HttpBackedSource implements Source {
   async close(): Promise<void> {
     await this.http.close();
   }
+}
+
+/** The reply when it reports a failure (a Status other than "ok"); null otherwise. */
+function failureIn(body: WireStatusReply | undefined): WireStatusReply | null {
+  return body && typeof body === 'object' && body.Status && String(body.Status).toLowerCase() !== 'ok' ? body : null;
 }

@@ -8,7 +8,16 @@ import type {
   Stream,
   Vendor,
 } from '../../model.js';
-import { CHUNK_DURATION_RANGE, MAX_BITRATE_KBPS, RESOLUTIONS, type WireChunk, type WireDevice, type WireRtmp } from './wire.js';
+import {
+  SETPARAMS,
+  UNDOCUMENTED_LIMITS,
+  WEBCASTER_X2_LIMITS,
+  type Setparam,
+  type SetparamLimits,
+  type WireChunk,
+  type WireDevice,
+  type WireRtmp,
+} from './wire.js';
 
 /** What each API's document allows. AV Studio adds upload and RTMP commands; only Epiphan Cloud has chunk_duration. */
 export function capabilitiesFor(vendor: Vendor): Capability[] {
@@ -82,9 +91,15 @@ export function mapRtmpStream(sourceId: string, deviceId: string, rtmp: WireRtmp
   };
 }
 
+/** The documented values for a model: "Webcaster X2", however the Model field spells it; none for the rest. */
+export function limitsFor(model: string | null | undefined): SetparamLimits {
+  return String(model ?? '').toLowerCase().replace(/[^a-z0-9]/g, '').includes('webcasterx2') ? WEBCASTER_X2_LIMITS : UNDOCUMENTED_LIMITS;
+}
+
 export function mapSettings(vendor: Vendor, wire: WireDevice): DeviceSettings | null {
   const s = wire.Telemetry?.settings;
   if (!s) return null;
+  const limits = limitsFor(wire.Model);
   return {
     resolution: s.resolution ?? null,
     videoBitrateKbps: num(s.bitrate),
@@ -92,8 +107,8 @@ export function mapSettings(vendor: Vendor, wire: WireDevice): DeviceSettings | 
     audioBitrateKbps: null,
     keyframeIntervalSeconds: null,
     chunkDurationSeconds: vendor === 'EPIPHAN_CLOUD' ? num(s.chunk_duration) : null,
-    allowedResolutions: [...RESOLUTIONS],
-    maxVideoBitrateKbps: MAX_BITRATE_KBPS,
+    allowedResolutions: [...(limits.resolutions ?? [])],
+    maxVideoBitrateKbps: limits.maxBitrateKbps,
   };
 }
 
@@ -201,11 +216,48 @@ export function groupChunks(sourceId: string, deviceId: string, chunks: WireChun
 }
 
 export interface SetparamCommand {
-  param: 'resolution' | 'bitrate' | 'chunk_duration';
+  param: Setparam;
   value: string;
 }
 
-/** Turns a settings input into setparam commands, or names the field the documents do not allow. */
+/** What one device accepts: its model's documented values, and the parameters it lists in Telemetry/settings. */
+export interface SetparamRules extends SetparamLimits {
+  listed: ReadonlySet<Setparam>;
+}
+
+/** "Available parameters are listed in the device info Telemetry/settings dictionary" (both documents). */
+export function setparamRules(wire: WireDevice): SetparamRules {
+  const settings = wire.Telemetry?.settings ?? {};
+  return { ...limitsFor(wire.Model), listed: new Set(SETPARAMS.filter((p) => p in settings)) };
+}
+
+/** The unified settings field each parameter sets: a refusal, ours or the device's, names it. */
+export const SETPARAM_FIELD: Record<Setparam, 'resolution' | 'videoBitrateKbps' | 'chunkDurationSeconds'> = {
+  resolution: 'resolution',
+  bitrate: 'videoBitrateKbps',
+  chunk_duration: 'chunkDurationSeconds',
+};
+
+/** A frame size in the documents' form; the only thing known of an undocumented model's resolutions. */
+const FRAME_SIZE = /^[1-9]\d{1,4}x[1-9]\d{1,4}$/;
+
+/**
+ * Why a value is known invalid, or null. Where the documents give the model's values they decide; elsewhere
+ * only the form is checked (a frame size, a positive integer) and the device's own answer decides the rest.
+ */
+function refusal(param: Setparam, value: string | number, rules: SetparamRules): string | null {
+  const field = SETPARAM_FIELD[param];
+  if (param === 'resolution') {
+    if (rules.resolutions) return rules.resolutions.includes(String(value)) ? null : `resolution must be one of ${rules.resolutions.join(', ')}`;
+    return FRAME_SIZE.test(String(value)) ? null : 'resolution must be WIDTHxHEIGHT, e.g. 1920x1080';
+  }
+  const n = Number(value);
+  const [min, max] = param === 'bitrate' ? [1, rules.maxBitrateKbps] : (rules.chunkDurationSeconds ?? [1, null]);
+  if (Number.isInteger(n) && n >= min && (max === null || n <= max)) return null;
+  return max === null ? `${field} must be a positive integer` : `${field} must be an integer from ${min} to ${max}`;
+}
+
+/** Turns a settings input into setparam commands for one device, or names the field it would refuse. */
 export function settingsToSetparams(
   vendor: Vendor,
   input: {
@@ -216,36 +268,28 @@ export function settingsToSetparams(
     audioBitrateKbps?: number | null;
     keyframeIntervalSeconds?: number | null;
   },
+  rules: SetparamRules,
 ): { ok: SetparamCommand[] } | { field: string; message: string } {
-  const out: SetparamCommand[] = [];
   for (const field of ['frameRate', 'audioBitrateKbps', 'keyframeIntervalSeconds'] as const) {
     if (input[field] !== undefined && input[field] !== null) {
       return { field, message: `${field} cannot be set on ${vendor} devices (settable: resolution, videoBitrateKbps${vendor === 'EPIPHAN_CLOUD' ? ', chunkDurationSeconds' : ''})` };
     }
   }
-  if (input.resolution !== undefined && input.resolution !== null) {
-    if (!(RESOLUTIONS as readonly string[]).includes(input.resolution)) {
-      return { field: 'resolution', message: `resolution must be one of ${RESOLUTIONS.join(', ')}` };
-    }
-    out.push({ param: 'resolution', value: input.resolution });
-  }
-  if (input.videoBitrateKbps !== undefined && input.videoBitrateKbps !== null) {
-    const b = input.videoBitrateKbps;
-    if (!Number.isInteger(b) || b < 1 || b > MAX_BITRATE_KBPS) {
-      return { field: 'videoBitrateKbps', message: `videoBitrateKbps must be an integer from 1 to ${MAX_BITRATE_KBPS}` };
-    }
-    out.push({ param: 'bitrate', value: String(b) });
-  }
-  if (input.chunkDurationSeconds !== undefined && input.chunkDurationSeconds !== null) {
-    if (vendor !== 'EPIPHAN_CLOUD') {
-      return { field: 'chunkDurationSeconds', message: `chunkDurationSeconds cannot be set on ${vendor} devices` };
-    }
-    const d = input.chunkDurationSeconds;
-    const [min, max] = CHUNK_DURATION_RANGE;
-    if (!Number.isInteger(d) || d < min || d > max) {
-      return { field: 'chunkDurationSeconds', message: `chunkDurationSeconds must be an integer from ${min} to ${max}` };
-    }
-    out.push({ param: 'chunk_duration', value: String(d) });
+  const given: [Setparam, string | number | null | undefined][] = [
+    ['resolution', input.resolution],
+    ['bitrate', input.videoBitrateKbps],
+    ['chunk_duration', input.chunkDurationSeconds],
+  ];
+  const out: SetparamCommand[] = [];
+  for (const [param, value] of given) {
+    if (value === undefined || value === null) continue;
+    const field = SETPARAM_FIELD[param];
+    // Only the Epiphan Cloud document has chunk_duration.
+    if (param === 'chunk_duration' && vendor !== 'EPIPHAN_CLOUD') return { field, message: `${field} cannot be set on ${vendor} devices` };
+    if (!rules.listed.has(param)) return { field, message: `${field} is not among the settings this device reports` };
+    const why = refusal(param, value, rules);
+    if (why) return { field, message: why };
+    out.push({ param, value: String(value) });
   }
   if (out.length === 0) return { field: 'input', message: 'no setting to change was given' };
   return { ok: out };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
-import { MAX_BITRATE_KBPS, RESOLUTIONS, type WireChunk, type WireDevice, type WireTelemetry } from './wire.js';
+import { WEBCASTER_X2_LIMITS, type WireChunk, type WireDevice, type WireTelemetry } from './wire.js';
 
 export interface EpiphanSimOptions {
   flavor: 'EPIPHAN_CLOUD' | 'AV_STUDIO';
@@ -31,6 +31,48 @@ interface SimDevice {
 }
 
 const MODELS = ['Webcaster X2', 'Pearl Mini', 'Pearl Nano', 'Pearl-2', 'Pearl Nexus'];
+
+/** What a simulated model's firmware accepts for setparam. */
+interface ModelFirmware {
+  /** Exact frame sizes where the model has a fixed list; else any frame size up to maxFrame. */
+  resolutions: readonly string[] | null;
+  maxFrame: readonly [number, number];
+  maxBitrateKbps: number;
+  chunkDurationSeconds: readonly [number, number];
+}
+
+/**
+ * The Webcaster X2 as the documents give it. The documents give no values for the other models: these are the
+ * simulator's own, different per model, so tests see such a device decide for itself.
+ */
+const FIRMWARE: Record<string, ModelFirmware> = {
+  'Webcaster X2': {
+    resolutions: WEBCASTER_X2_LIMITS.resolutions,
+    maxFrame: [1920, 1080],
+    maxBitrateKbps: WEBCASTER_X2_LIMITS.maxBitrateKbps!,
+    chunkDurationSeconds: WEBCASTER_X2_LIMITS.chunkDurationSeconds!,
+  },
+  'Pearl Mini': { resolutions: null, maxFrame: [1920, 1200], maxBitrateKbps: 12000, chunkDurationSeconds: [10, 7200] },
+  'Pearl Nano': { resolutions: null, maxFrame: [1920, 1080], maxBitrateKbps: 8000, chunkDurationSeconds: [10, 7200] },
+  'Pearl-2': { resolutions: null, maxFrame: [4096, 2160], maxBitrateKbps: 20000, chunkDurationSeconds: [5, 7200] },
+  'Pearl Nexus': { resolutions: null, maxFrame: [3840, 2160], maxBitrateKbps: 16000, chunkDurationSeconds: [5, 7200] },
+};
+
+/** Why a model's firmware refuses a setparam value, or null. */
+function firmwareRefusal(model: string, param: string, value: string): string | null {
+  const fw = FIRMWARE[model];
+  if (!fw) return `Bad parameter ${param}`;
+  const n = Number(value);
+  if (param === 'resolution') {
+    const m = /^(\d+)x(\d+)$/.exec(value);
+    const fits = fw.resolutions ? fw.resolutions.includes(value) : !!m && Number(m[1]) <= fw.maxFrame[0] && Number(m[2]) <= fw.maxFrame[1];
+    return fits ? null : `${model} does not support resolution ${value}`;
+  }
+  if (param === 'bitrate') return Number.isInteger(n) && n > 0 && n <= fw.maxBitrateKbps ? null : `${model} bitrate must be 1 to ${fw.maxBitrateKbps}`;
+  const [min, max] = fw.chunkDurationSeconds;
+  return Number.isInteger(n) && n >= min && n <= max ? null : `${model} chunk_duration must be ${min} to ${max}`;
+}
+
 const ROOMS = [
   'Lecture Hall A', 'Lecture Hall B', 'Chapel', 'Studio 1', 'Studio 2', 'Board Room', 'Gym', 'Auditorium',
   'Library', 'Lab 3', 'Court 1', 'Newsroom', 'Theatre', 'Atrium', 'Room 204', 'Council Chamber',
@@ -275,11 +317,15 @@ export class EpiphanSimulator {
     const now = this.now();
     const studio = this.flavor === 'AV_STUDIO';
     if (cmd.startsWith('setparam:')) {
-      const [param, value] = cmd.slice('setparam:'.length).split('=');
-      if (param === 'resolution' && (RESOLUTIONS as readonly string[]).includes(value!)) d.settings.resolution = value!;
-      else if (param === 'bitrate' && Number(value) > 0 && Number(value) <= MAX_BITRATE_KBPS) d.settings.bitrate = Number(value);
-      else if (param === 'chunk_duration' && !studio && Number(value) >= 10 && Number(value) <= 3600) d.settings.chunk_duration = Number(value);
-      else return bad(`Bad parameter ${param}`);
+      const [param = '', value = ''] = cmd.slice('setparam:'.length).split('=');
+      // Only what a device lists in Telemetry/settings can be set: nothing on a demo device, no chunk_duration on AV Studio.
+      const listed = d.demo ? [] : studio ? ['resolution', 'bitrate'] : ['resolution', 'bitrate', 'chunk_duration'];
+      if (!listed.includes(param)) return bad(`Bad parameter ${param}`);
+      const refused = firmwareRefusal(d.model, param, value);
+      if (refused) return bad(refused);
+      if (param === 'resolution') d.settings.resolution = value;
+      else if (param === 'bitrate') d.settings.bitrate = Number(value);
+      else d.settings.chunk_duration = Number(value);
     } else if (cmd === 'recording.start') {
       if (d.recordingSince === null) {
         d.recordingSince = now;

@@ -58,10 +58,26 @@ export interface WireStatusReply {
   Message?: string;
 }
 
-/** setparam values the documents allow. */
-export const RESOLUTIONS = ['1920x1080', '1280x720', '640x360', '320x180'] as const;
-export const MAX_BITRATE_KBPS = 4000;
-export const CHUNK_DURATION_RANGE = [10, 3600] as const;
+/** The setparam parameters: the documents list these three; a device lists its own in Telemetry/settings. */
+export const SETPARAMS = ['resolution', 'bitrate', 'chunk_duration'] as const;
+export type Setparam = (typeof SETPARAMS)[number];
+
+/** Values a model accepts, as far as the documents say: null where they say nothing. */
+export interface SetparamLimits {
+  resolutions: readonly string[] | null;
+  maxBitrateKbps: number | null;
+  chunkDurationSeconds: readonly [number, number] | null;
+}
+
+/** "Epiphan Webcaster X2's support the following parameters": the only model the documents give values for. */
+export const WEBCASTER_X2_LIMITS: SetparamLimits = {
+  resolutions: ['1920x1080', '1280x720', '640x360', '320x180'],
+  maxBitrateKbps: 4000,
+  chunkDurationSeconds: [10, 3600],
+};
+
+/** Any other model: no documented values, so the device's own answer decides. */
+export const UNDOCUMENTED_LIMITS: SetparamLimits = { resolutions: null, maxBitrateKbps: null, chunkDurationSeconds: null };
 
 /** Upstream paths; every id in them is checked (no "..", no separators) before anything is sent. */
 export const paths = {

@@ -21,8 +21,20 @@ import type {
   SnapshotArchive,
   Source,
 } from '../source.js';
-import { CAPABILITIES, cameraParams, decodeImage, mapCamera, mapShare, mapSnapshot, newCameraId, rightsParam, unwrap } from './map.js';
-import type { WireCamera, WireModel, WireShare, WireSnapshot, WireVendor } from './wire.js';
+import {
+  CAPABILITIES,
+  cameraParams,
+  cameraTestParams,
+  decodeImage,
+  mapCamera,
+  mapCameraTest,
+  mapShare,
+  mapSnapshot,
+  newCameraId,
+  rightsParam,
+  unwrap,
+} from './map.js';
+import type { WireCamera, WireCameraTest, WireModel, WireShare, WireSnapshot, WireVendor } from './wire.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -252,6 +264,25 @@ export class EvercamSource extends HttpBackedSource implements Source {
     },
     remove: async (id) => {
       await this.call({ method: 'DELETE', path: `/cameras/${pathSegment(id, 'deviceId')}.json`, endpoint: 'DELETE camera' });
+    },
+    test: async (input) => {
+      const p = cameraTestParams(input);
+      if ('field' in p) throw new ValidationError(p.message, p.field);
+      // The document puts the camera's credentials in the query: from here on they are secrets in every form.
+      const credentials = [p.ok.cam_username, p.ok.cam_password].filter(Boolean).flatMap((c) => [c, new URLSearchParams({ c }).toString().slice(2)]);
+      credentials.forEach(learnSecret);
+      const said = (text: string) => vendorText(text, [...this.secrets, ...credentials]);
+      const res = await this.http.json<WireCameraTest>({
+        method: 'GET',
+        url: this.url('/cameras/test.json', p.ok),
+        endpoint: 'GET cameras test',
+        headers: this.auth.headers,
+        acceptStatus: [400, 403, 503, 504],
+      });
+      if (res.status === 400) throw new ValidationError(`Evercam: ${said(res.body?.message ?? 'Evercam refused the request')}`, null);
+      const result = mapCameraTest(res.status, res.body, said);
+      if (!result) throw this.http.error('GET cameras test: reply is not a test result', { code: 'MALFORMED_RESPONSE' });
+      return result;
     },
   };
 

@@ -1,5 +1,5 @@
-import type { CameraInput, Capability, Device, Share, ShareRight, Snapshot } from '../../model.js';
-import type { WireCamera, WireShare, WireSnapshot } from './wire.js';
+import type { CameraInput, CameraTestResult, Capability, Device, Share, ShareRight, Snapshot } from '../../model.js';
+import type { WireCamera, WireCameraTest, WireShare, WireSnapshot } from './wire.js';
 
 /** Replies wrap presenters in {cameras: [...]}, {snapshots: [...]} ...; accept that, a bare array or a bare object. */
 export function unwrap<T>(body: unknown, key: string): T[] {
@@ -44,6 +44,7 @@ export function mapCamera(sourceId: string, c: WireCamera): Device {
     storage: [],
     streams: [],
     latestSnapshot: null,
+    liveSnapshot: { sourceId, ref: ref.live(c.id) },
     vendorData: publicCamera(c),
   };
 }
@@ -143,4 +144,39 @@ export function cameraParams(input: CameraInput, creating: boolean): { ok: Recor
 export function newCameraId(name: string, suffix: string): string {
   const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'camera';
   return `${base}-${suffix}`;
+}
+
+/**
+ * GET /cameras/test's parameters (all four required by the document): the camera as Evercam is to reach it,
+ * http://host:port (port 80 unless given) and the snapshot path, with its credentials (empty when it has none).
+ */
+export type CameraTestParams = { external_url: string; jpg_url: string; cam_username: string; cam_password: string };
+
+export function cameraTestParams(input: CameraInput): { ok: CameraTestParams } | { field: string; message: string } {
+  if (input.externalHost == null) return { field: 'externalHost', message: 'a camera test needs externalHost' };
+  if (input.jpgUrl == null) return { field: 'jpgUrl', message: 'a camera test needs jpgUrl, the snapshot path on the camera' };
+  const p = cameraParams(input, false);
+  if ('field' in p) return p;
+  return {
+    ok: {
+      external_url: `http://${p.ok.external_host}:${p.ok.external_http_port ?? 80}`,
+      jpg_url: String(p.ok.jpg_url),
+      cam_username: String(p.ok.cam_username ?? ''),
+      cam_password: String(p.ok.cam_password ?? ''),
+    },
+  };
+}
+
+/**
+ * A camera test's outcome, or null for a reply that is none. The document lists no responses; these are
+ * Evercam v1's: 200 with the picture; 403 "Please check camera username and password" when the camera refused
+ * them; 503 "Camera offline" when it could not be reached or gave no picture (504 when a gateway gave up on it).
+ * `said` makes the vendor's words safe to pass on.
+ */
+export function mapCameraTest(status: number, body: WireCameraTest | undefined, said: (text: string) => string): CameraTestResult | null {
+  const reason = typeof body?.message === 'string' ? said(body.message) : null;
+  if (status >= 200 && status < 300) return body?.status === 'ok' || typeof body?.data === 'string' ? { ok: true, problem: null, reason: null } : null;
+  if (status === 403) return { ok: false, problem: 'CREDENTIALS_REFUSED', reason };
+  if (status === 503 || status === 504) return { ok: false, problem: 'UNREACHABLE', reason };
+  return null;
 }

@@ -19,6 +19,14 @@ interface SimCamera extends WireCamera {
   lastGenerated: number;
 }
 
+/** A camera out on the internet that Evercam can reach, in the account or not (yet). */
+interface ReachableCamera {
+  jpgUrl: string;
+  username: string;
+  password: string;
+  online: boolean;
+}
+
 const JPEG_DATA = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=';
 const JPEG = Buffer.from(JPEG_DATA.split(',')[1]!, 'base64');
 
@@ -51,6 +59,8 @@ export class EvercamSimulator {
   private readonly shares: WireShare[] = [];
   private shareSeq = 1;
   private readonly opts: Required<EvercamSimOptions>;
+  /** Cameras not in any account that GET /cameras/test can reach, by "host:port". */
+  private readonly hosts = new Map<string, ReachableCamera>();
   /** Fault: the next N requests (of one method, if given) are refused with a message echoing the full URL. */
   private echo = { count: 0, method: null as string | null };
 
@@ -101,7 +111,7 @@ export class EvercamSimulator {
     this.shares.push({ id: this.shareSeq++, camera_id: 'gate-0', user_id: 7, email: 'foreman@example.com', kind: 'private', rights: 'snapshot,list,view' });
     this.server = new SimServer(
       (req) => this.handle(req),
-      (req) => `${req.method} ${req.url.pathname.replace(/\/cameras\/[^/]+/, '/cameras/:id').replace(/\/snapshots\/\d+(\/\d+)*/, '/snapshots/:t').replace(/\/(users|vendors|models)\/[^/]+(\/[^/.]+)?/, '/$1/:id')}`,
+      (req) => `${req.method} ${req.url.pathname.replace(/\/cameras\/(?!test\.json$)[^/]+/, '/cameras/:id').replace(/\/snapshots\/\d+(\/\d+)*/, '/snapshots/:t').replace(/\/(users|vendors|models)\/[^/]+(\/[^/.]+)?/, '/$1/:id')}`,
       {
         online: (b) => {
           const c = this.cameras.get(String(b.id));
@@ -116,6 +126,12 @@ export class EvercamSimulator {
           const c = this.cameras.get(String(b.id));
           if (!c) return { ok: false };
           for (let i = 0; i < Number(b.count); i++) c.snapshots.set(Number(b.from) + i, { notes: null });
+          return { ok: true };
+        },
+        'camera-host': (b) => {
+          // Puts a camera at host:port for camera tests to find.
+          const cam = { jpgUrl: String(b.jpgUrl), username: String(b.username ?? ''), password: String(b.password ?? ''), online: b.online !== false };
+          this.hosts.set(`${String(b.host).toLowerCase()}:${Number(b.port ?? 80)}`, cam);
           return { ok: true };
         },
         'echo-url': (b) => void (this.echo = { count: Number(b.count ?? 1), method: typeof b.method === 'string' ? b.method : null }),
@@ -220,6 +236,7 @@ export class EvercamSimulator {
       return one ? json(200, { models: [one] }) : json(404, { message: 'Model not found' });
     }
     if (p[0] !== 'cameras') return json(404, { message: 'Not found' });
+    if (p[1] === 'test' && p.length === 2 && m === 'GET') return this.testCamera(q);
     if (p.length === 1 && m === 'POST') return this.create(this.body(req));
     if (p[1] === 'share' && m === 'PATCH') return json(501, { message: 'Coming soon' });
     const c = this.cameras.get(p[1] ?? '');
@@ -252,6 +269,35 @@ export class EvercamSimulator {
     }
     if (p[2] === 'snapshots') return this.snapshots(c, p.slice(3), req);
     return json(404, { message: 'Not found' });
+  }
+
+  /** The camera at host:port, as Evercam would find it: one registered for tests, or one of the account's. */
+  private reachable(host: string, port: number): ReachableCamera | null {
+    const registered = this.hosts.get(`${host}:${port}`);
+    if (registered) return registered;
+    const c = [...this.cameras.values()].find((x) => x.external_host?.toLowerCase() === host && (x.external_http_port ?? 80) === port);
+    return c ? { jpgUrl: c.jpg_url ?? '', username: c.cam_username ?? '', password: c.cam_password ?? '', online: c.is_online === true } : null;
+  }
+
+  /**
+   * GET /cameras/test as Evercam v1 answers it (the document lists no responses): it fetches external_url +
+   * jpg_url with the credentials; 200 with the picture, 403 when the camera refuses the credentials, 503 when
+   * nothing answers there or gives no picture, 400 for a missing parameter or a URL it cannot read.
+   */
+  private testCamera(q: URLSearchParams): SimReply {
+    for (const k of ['external_url', 'jpg_url', 'cam_username', 'cam_password']) if (q.get(k) === null) return json(400, { message: `${k} is missing` });
+    let url: URL;
+    try {
+      url = new URL(q.get('external_url')! + q.get('jpg_url')!);
+    } catch {
+      return json(400, { message: 'Invalid URL' });
+    }
+    const cam = this.reachable(url.hostname.toLowerCase(), Number(url.port || 80));
+    if (!cam || !cam.online || cam.jpgUrl !== url.pathname + url.search) return json(503, { message: 'Camera offline' });
+    if (cam.username !== q.get('cam_username') || cam.password !== q.get('cam_password')) {
+      return json(403, { message: 'Please check camera username and password' });
+    }
+    return json(200, { status: 'ok', data: JPEG_DATA });
   }
 
   private snapshots(c: SimCamera, rest: string[], req: SimRequest): SimReply {

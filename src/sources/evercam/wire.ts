@@ -63,3 +63,11 @@ export interface WireModel {
   known_models?: string[];
   defaults?: unknown;
 }
+
+/** GET /cameras/test: the picture the camera gave, or an error's message. */
+export interface WireCameraTest {
+  status?: string;
+  /** a data URI of the camera's JPG */
+  data?: string;
+  message?: string;
+}

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { MagewellSourceConfig } from '../../config.js';
-import { NotFoundError, NotSupportedError, UpstreamError, ValidationError } from '../../errors.js';
-import type { Capability, Device, DeviceCommand, Recording, SourceHealth, TimeRange } from '../../model.js';
+import { AlreadyUpToDateError, NotFoundError, NotSupportedError, UpstreamError, ValidationError } from '../../errors.js';
+import type { Capability, Device, DeviceCommand, DeviceState, Recording, SourceHealth, StorageKind, TimeRange } from '../../model.js';
 import { HealthWatch } from '../health-watch.js';
 import type { UpstreamResponse } from '../http.js';
 import { readPages } from '../paging.js';
@@ -10,13 +10,18 @@ import { Encoder } from './encoder.js';
 import {
   CAPABILITIES,
   decodeStatus,
+  formatRefusal,
+  formatTarget,
   isDeviceResult,
+  isRetryableResult,
   mapDevice,
   mapMediaFile,
   mapUsers,
   mediaRef,
+  newer,
   unreadableDevice,
   parseRecordingId,
+  resultName,
   settingsCalls,
   splitRtmpUrl,
   validName,
@@ -28,6 +33,8 @@ export interface MagewellSourceOptions {
   http?: { retryBaseMs?: number; breakerCooldownMs?: number };
   /** How long startFirmwareUpdate waits for the online check; how often it looks. */
   updateCheck?: { timeoutMs: number; stepMs: number };
+  /** How long an encoder may stay away after a reboot before it counts as offline (the document: "a few minutes"). */
+  rebootTimeoutMs?: number;
 }
 
 const PAGE = 50;
@@ -39,14 +46,18 @@ export class MagewellSource implements Source {
   readonly vendor = 'MAGEWELL' as const;
   readonly pollIntervalMs: number;
   readonly reads = 'per-device' as const;
+  /** The files on each encoder's disks, however old. */
+  readonly recordingsAreFiles = true;
   readonly encoders: Encoder[];
   private readonly updateCheck: { timeoutMs: number; stepMs: number };
+  private readonly rebootTimeoutMs: number;
   private readonly healthWatch: HealthWatch;
 
-  constructor({ config, http, updateCheck }: MagewellSourceOptions) {
+  constructor({ config, http, updateCheck, rebootTimeoutMs }: MagewellSourceOptions) {
     this.id = config.id;
     this.pollIntervalMs = config.pollIntervalMs ?? 2_000;
     this.updateCheck = updateCheck ?? { timeoutMs: 20_000, stepMs: 500 };
+    this.rebootTimeoutMs = rebootTimeoutMs ?? 300_000;
     this.encoders = config.devices.map(
       (d) => new Encoder({ sourceId: config.id, ...d, timeoutMs: config.timeoutMs, http }),
     );
@@ -92,11 +103,32 @@ export class MagewellSource implements Source {
     // One after the other: a dead encoder then costs one failed call per poll, not two.
     const status = await e.call<WireStatus>('get-status');
     const settings = await e.call<WireSettings>('get-settings');
+    e.noteSettings(settings);
     const flags = decodeStatus(status['cur-status']);
     // An update or reboot may change get-info (firmware version): read it again next time.
-    if (flags.upgrade || flags.reboot) e.info = null;
+    if (flags.upgrade || flags.reboot) e.infoStale = true;
+    // A reboot, or the restart a reset ends with, takes the encoder away for a while: that is not a failure.
+    if (flags.reboot || flags.reset) e.rebootingUntil ??= Date.now() + this.rebootTimeoutMs;
     e.failing = false;
     return mapDevice(this.id, info, status, settings);
+  }
+
+  /**
+   * While a reboot is under way: whether the encoder is back, which the document says ping tells (it answers,
+   * and its mask no longer says rebooting). Past rebootTimeoutMs it is read as any other, to fail as offline.
+   */
+  private async backFromReboot(e: Encoder): Promise<boolean> {
+    if (e.rebootingUntil === null) return true;
+    if (Date.now() > e.rebootingUntil) {
+      e.rebootingUntil = null;
+      return true;
+    }
+    const answer = await e.ping({ retry: false }).catch(() => null);
+    if (!answer || decodeStatus(answer['cur-status'] ?? 0).reboot) return false;
+    e.rebootingUntil = null;
+    e.failing = false;
+    e.infoStale = true;
+    return true;
   }
 
   async listDevices(): Promise<FleetRead> {
@@ -107,15 +139,21 @@ export class MagewellSource implements Source {
     };
   }
 
-  /** One encoder's device; one that fails is still shown (OFFLINE, or UNKNOWN when it answers but refuses us). */
+  /**
+   * One encoder's device; one that fails is still shown (OFFLINE, or UNKNOWN when it answers but refuses us),
+   * and one that is rebooting shows as such, without a failure.
+   */
   private async readOrFailure(e: Encoder): Promise<{ device: Device | null; failure?: UpstreamError }> {
+    if (e.info && !(await this.backFromReboot(e))) return { device: unreadableDevice(this.id, e.info, e.lastSeenAt, false, ['REBOOTING']) };
     try {
       return { device: await this.readDevice(e) };
     } catch (err) {
       e.failing = true;
       const failure = err instanceof UpstreamError ? err : e.http.error(`encoder ${e.label}: ${(err as Error).message}`, {});
       const answered = isDeviceResult(failure.code);
-      return { device: e.info ? unreadableDevice(this.id, e.info, e.lastSeenAt, answered) : null, failure };
+      // errOccupied: two other apps hold the encoder, the most it allows.
+      const states: DeviceState[] = failure.code === 'errOccupied' ? ['OCCUPIED'] : [];
+      return { device: e.info ? unreadableDevice(this.id, e.info, e.lastSeenAt, answered, states) : null, failure };
     }
   }
 
@@ -143,7 +181,7 @@ export class MagewellSource implements Source {
   }
 
   /** A disk's files, page by page (bounded: an encoder that ignores `start` answers the same page forever). */
-  private async mediaFiles(e: Encoder, sn: string, diskType: number): Promise<Recording[]> {
+  private async mediaFiles(e: Encoder, diskType: number) {
     const { items } = await readPages(
       async (index) => {
         let page: WireMediaFiles;
@@ -158,12 +196,22 @@ export class MagewellSource implements Source {
       },
       { what: `${this.id}: get-media-files of ${e.label}`, idOf: (x) => x.file.name, isLast: (page) => page.length < PAGE },
     );
-    return items.flatMap((x) => mapMediaFile(this.id, sn, diskType, x.path, x.thumbDir, x.file) ?? []);
+    return items.map((x) => ({ ...x, diskType }));
+  }
+
+  /**
+   * The files of some disks as recordings. Their times are on the encoder's clock, in its zone: read after the
+   * files, so a session the file reads had to renew (a reboot, perhaps with a new zone) is asked afresh.
+   */
+  private async recordings(e: Encoder, sn: string, diskTypes: number[]): Promise<Recording[]> {
+    const files = (await Promise.all(diskTypes.map((d) => this.mediaFiles(e, d)))).flat();
+    const zone = await e.timeZone();
+    return files.flatMap((x) => mapMediaFile(this.id, sn, x.diskType, x.path, x.thumbDir, x.file, zone) ?? []);
   }
 
   async listRecordings(sn: string, range: TimeRange): Promise<Recording[]> {
     const e = await this.encoder(sn);
-    const all = (await Promise.all([DISK_TYPE.usb, DISK_TYPE.sd].map((d) => this.mediaFiles(e, sn, d)))).flat();
+    const all = await this.recordings(e, sn, [DISK_TYPE.usb, DISK_TYPE.sd]);
     return all.filter((r) => r.startedAt >= range.from && r.startedAt <= range.to);
   }
 
@@ -179,7 +227,7 @@ export class MagewellSource implements Source {
     if (!id) return null;
     const e = await this.encoder(sn).catch(() => null);
     if (!e) return null;
-    return (await this.mediaFiles(e, sn, id.diskType)).find((r) => r.vendorRecordingId === vendorRecordingId) ?? null;
+    return (await this.recordings(e, sn, [id.diskType])).find((r) => r.vendorRecordingId === vendorRecordingId) ?? null;
   }
 
   async validateCommand(sn: string, command: DeviceCommand): Promise<void> {
@@ -199,6 +247,17 @@ export class MagewellSource implements Source {
         const [info, settings] = await Promise.all([e.getInfo(), e.call<WireSettings>('get-settings')]);
         const r = settingsCalls(info, settings, command.input);
         if ('field' in r) throw new ValidationError(r.message, r.field);
+        return;
+      }
+      case 'formatStorage':
+        await this.formatCheck(await this.encoder(sn), command.kind);
+        return;
+      case 'reboot': {
+        // The document sets no conditions; a reboot in the middle of these would break them off.
+        const e = await this.encoder(sn);
+        const flags = decodeStatus((await e.call<WireStatus>('get-status'))['cur-status']);
+        if (flags.upgrade) throw new ValidationError('a firmware update is in progress; rebooting now would break it off', 'deviceId');
+        if (flags.formatDisk || flags.formatSD) throw new ValidationError('a disk is being formatted; reboot after it finishes', 'deviceId');
         return;
       }
       case 'startRecording':
@@ -238,9 +297,31 @@ export class MagewellSource implements Source {
       case 'startFirmwareUpdate':
         await this.firmwareUpdate(e);
         return {};
+      case 'reboot':
+        await e.call('reboot', {}, { command: true });
+        // Until ping answers again the encoder shows as rebooting, not as failing.
+        e.rebootingUntil = Date.now() + this.rebootTimeoutMs;
+        return {};
+      case 'formatStorage': {
+        // Checked again: the encoder may have started recording since it was validated.
+        const disk = await this.formatCheck(e, command.kind);
+        // The last format's result stays until cleared; clearing first makes format-status this one's.
+        await e.call(`clear-format-${disk}`, {}, { command: true });
+        await e.call(`start-format-${disk}`, {}, { command: true });
+        return {};
+      }
       default:
         throw new NotSupportedError(`Magewell encoders do not support ${command.type}`);
     }
+  }
+
+  /** The disk to format, once the kind is one the encoder has (checked before anything is read) and the document's conditions hold. */
+  private async formatCheck(e: Encoder, kind: StorageKind): Promise<'usb' | 'sd'> {
+    const disk = formatTarget(kind);
+    if (!disk) throw new ValidationError('an Ultra Stream formats its USB drive or its SD card: kind must be USB or SD', 'kind');
+    const refusal = formatRefusal(await e.call<WireStatus>('get-status'), disk);
+    if (refusal) throw new ValidationError(refusal.message, refusal.field);
+    return disk;
   }
 
   /**
@@ -294,26 +375,40 @@ export class MagewellSource implements Source {
     else await e.call('stop-live', {}, { command: true });
   }
 
-  /** The document's online update: check for a version, wait for the check, then update if it is newer. */
+  /**
+   * The document's online update. A failed check or update keeps its result until clear-check-update /
+   * clear-upgrade, and would be read as this run's: both are cleared first. Then the check, waited for (one
+   * already running is waited for instead); then the update, when the check found a newer version. A device
+   * that is up to date answers AlreadyUpToDateError: nothing was started.
+   */
   private async firmwareUpdate(e: Encoder): Promise<void> {
-    const before = await e.call<WireStatus>('get-status');
-    const flags = decodeStatus(before['cur-status']);
+    const flags = decodeStatus((await e.call<WireStatus>('get-status'))['cur-status']);
     if (flags.upgrade) throw new ValidationError('a firmware update is already in progress', 'deviceId');
     if (flags.formatDisk || flags.formatSD) throw new ValidationError('a disk is being formatted; update after it finishes', 'deviceId');
-    if (!flags.checkUpgrade) await e.call('online-update-check', {}, { command: true });
+    if (!flags.checkUpgrade) {
+      await e.call('clear-check-update', {}, { command: true });
+      await e.call('clear-upgrade', {}, { command: true });
+      await e.call('online-update-check', {}, { command: true });
+    }
     const until = Date.now() + this.updateCheck.timeoutMs;
-    let status = before;
+    let status: WireStatus;
     for (;;) {
       status = await e.call<WireStatus>('get-status');
       const check = status['check-upgrade']?.result;
-      if (!decodeStatus(status['cur-status']).checkUpgrade && check !== RESULT.running) break;
+      if (!decodeStatus(status['cur-status']).checkUpgrade && check !== RESULT.running && check !== RESULT.init) break;
       if (Date.now() > until) throw e.http.error(`encoder ${e.label}: online update check did not finish`, { code: 'errTimeout', retryable: true });
       await sleep(this.updateCheck.stepMs);
     }
     const check = status['check-upgrade']?.result ?? RESULT.succeed;
-    if (check < 0) throw e.http.error(`encoder ${e.label}: online update check failed`, { code: String(check) });
-    const current = (await e.getInfo()).product['firmware-ver-s'];
-    if (status.upgrade?.ver && status.upgrade.ver !== current) await e.call('update', { mode: 'online' }, { command: true });
+    if (check < 0) {
+      throw e.http.error(`encoder ${e.label}: the online update check failed: ${resultName(check)}`, { code: resultName(check), retryable: isRetryableResult(check) });
+    }
+    const current = (await e.getInfo()).product['firmware-ver-s'] ?? null;
+    const available = status.upgrade?.ver;
+    if (!available || !newer(available, current ?? undefined)) {
+      throw new AlreadyUpToDateError(`firmware ${current ?? '(unknown)'} is already the newest the encoder found; no update was started`, current);
+    }
+    await e.call('update', { mode: 'online' }, { command: true });
   }
 
   async deleteRecordings(sn: string, ids: string[]): Promise<string[]> {

@@ -4,8 +4,8 @@ import { UpstreamError } from '../../errors.js';
 import { learnSecret } from '../../secrets.js';
 import { HttpClient, type UpstreamResponse } from '../http.js';
 import { filePath } from '../path.js';
-import { isRetryableResult, needsLogin, resultName } from './map.js';
-import { RESULT, type WireInfo } from './wire.js';
+import { isRetryableResult, needsLogin, resultName, timeZoneOf } from './map.js';
+import { RESULT, type WireInfo, type WireSettings } from './wire.js';
 
 export interface EncoderOptions {
   sourceId: string;
@@ -37,6 +37,12 @@ export class Encoder {
   private readonly username: string;
   /** get-info, cached: it changes only with a firmware update. */
   info: WireInfo | null = null;
+  /** get-info must be read again (an update or reboot may have changed it); the old one still names the encoder. */
+  infoStale = false;
+  /** Until when a reboot may keep the encoder away; null when none is under way. */
+  rebootingUntil: number | null = null;
+  /** The zone of the encoder's clock, read once per session and kept current by every get-settings read. */
+  private zone: string | null = null;
   lastSeenAt: Date | null = null;
   /** The last read failed; the next one starts with a ping. */
   failing = false;
@@ -73,14 +79,16 @@ export class Encoder {
     return this.http.error(`encoder ${this.label}: ${method} answered ${name}`, { code: name, retryable: isRetryableResult(result) });
   }
 
-  /** Reachability without logging in. */
-  async ping(): Promise<UsapiReply<{ 'cur-status'?: number }>> {
-    const res = await this.http.json<UsapiReply<{ 'cur-status'?: number }>>({ method: 'GET', url: this.url('ping'), endpoint: 'GET ping' });
+  /** Reachability without logging in. `retry: false` where no answer is expected news (a reboot). */
+  async ping(opts: { retry?: boolean } = {}): Promise<UsapiReply<{ 'cur-status'?: number }>> {
+    const res = await this.http.json<UsapiReply<{ 'cur-status'?: number }>>({ method: 'GET', url: this.url('ping'), endpoint: 'GET ping', retry: opts.retry });
     return res.body;
   }
 
   private async login(): Promise<string> {
     this.logins += 1;
+    // A new session may follow a reboot or a change of the clock: read its zone again.
+    this.zone = null;
     const res = await this.http.json<UsapiReply<object>>({
       method: 'GET',
       url: this.url('login', { id: this.username, pass: this.passHash }),
@@ -146,8 +154,22 @@ export class Encoder {
   }
 
   async getInfo(refresh = false): Promise<WireInfo> {
-    if (!this.info || refresh) this.info = await this.call<WireInfo>('get-info');
+    if (!this.info || refresh || this.infoStale) {
+      this.info = await this.call<WireInfo>('get-info');
+      this.infoStale = false;
+    }
     return this.info;
+  }
+
+  /** Keeps the clock's zone from a get-settings the caller read anyway. */
+  noteSettings(settings: WireSettings): string {
+    this.zone = timeZoneOf(settings);
+    return this.zone;
+  }
+
+  /** The zone every encoder-local time (file create-time, cur-time) is in. */
+  async timeZone(): Promise<string> {
+    return this.zone ?? this.noteSettings(await this.call<WireSettings>('get-settings'));
   }
 
   /** A file from the device (snapshot) or its download server, with the session cookie; the device named the path. */

@@ -3,18 +3,24 @@ import type {
   Device,
   DeviceSettings,
   DeviceSettingsInput,
+  DeviceState,
   Firmware,
   InputSignal,
   Recording,
   RecordingStatus,
   Share,
+  StorageKind,
+  StorageStatus,
   StorageVolume,
   Stream,
   StreamState,
 } from '../../model.js';
+import { isTimeZone, offsetAt, wallTimeToDate } from '../wall-clock.js';
 import {
+  DEFAULT_TIME_ZONE,
   DISK,
   DISK_TYPE,
+  ONLINE_UPDATE_STEPS,
   RESULT,
   RESULT_NAMES,
   SECRET_KEYS,
@@ -30,7 +36,16 @@ import {
   type WireUsers,
 } from './wire.js';
 
-export const CAPABILITIES: Capability[] = ['RECORD', 'LIVE_STREAM', 'RTMP_PUSH', 'SETTINGS', 'FIRMWARE_UPDATE', 'DELETE_RECORDINGS'];
+export const CAPABILITIES: Capability[] = [
+  'RECORD',
+  'LIVE_STREAM',
+  'RTMP_PUSH',
+  'SETTINGS',
+  'FIRMWARE_UPDATE',
+  'DELETE_RECORDINGS',
+  'REBOOT',
+  'FORMAT_STORAGE',
+];
 
 /** The document's name for a result code ("errBusy"), or "result <n>" for one it does not list. */
 export function resultName(code: number): string {
@@ -57,6 +72,26 @@ export type StatusFlags = { -readonly [K in keyof typeof STATUS]: boolean };
 /** Every bit of the Device Status Mask. */
 export function decodeStatus(mask: number): StatusFlags {
   return Object.fromEntries(Object.entries(STATUS).map(([name, bit]) => [name, (mask & bit) === bit])) as StatusFlags;
+}
+
+/** Mask bits a dashboard shows as device states (recording and live have their own fields). */
+const STATE_BITS: [keyof StatusFlags, DeviceState][] = [
+  ['reboot', 'REBOOTING'],
+  ['reset', 'RESETTING'],
+  ['upgrade', 'UPDATING_FIRMWARE'],
+  ['checkUpgrade', 'CHECKING_FOR_UPDATE'],
+  ['formatDisk', 'FORMATTING_STORAGE'],
+  ['formatSD', 'FORMATTING_STORAGE'],
+  ['diskTest', 'TESTING_STORAGE'],
+  ['netTest', 'TESTING_STREAM'],
+  ['sendTest', 'TESTING_UPLOAD'],
+  // Locked by another app: the document's own get-status example, read in a session, does not set it.
+  ['occupied', 'OCCUPIED'],
+];
+
+export function deviceStates(mask: number): DeviceState[] {
+  const flags = decodeStatus(mask);
+  return [...new Set(STATE_BITS.filter(([bit]) => flags[bit]).map(([, state]) => state))];
 }
 
 /** A live-status result as a stream state: connected is LIVE, the steps towards it STARTING, errors FAILED. */
@@ -127,22 +162,63 @@ export function mapStreams(sourceId: string, sn: string, settings: WireSettings,
   });
 }
 
-function volume(kind: 'USB' | 'SD', disk: WireDisk | undefined): StorageVolume[] {
-  if (!disk || disk['disk-status'] === DISK.notDisk) return [];
+const DISK_STATUS: Record<number, StorageStatus> = {
+  [DISK.notDisk]: 'NOT_INSERTED',
+  [DISK.valid]: 'READY',
+  [DISK.notSpace]: 'FULL',
+  [DISK.notWrite]: 'READ_ONLY',
+  [DISK.lowSpace]: 'LOW_SPACE',
+  [DISK.invalid]: 'ERROR',
+};
+
+/** `formatPercent` is false while the volume is not being formatted. */
+function volume(kind: 'USB' | 'SD', disk: WireDisk | undefined, formatPercent: number | null | false): StorageVolume[] {
+  if (!disk) return [];
+  const inserted = disk['disk-status'] !== DISK.notDisk;
+  const formatting = formatPercent !== false;
   return [
     {
       kind,
-      totalBytes: disk['total-size'] ?? null,
-      usedBytes: disk['used-size'] ?? null,
-      freeBytes: disk['free-size'] ?? null,
+      totalBytes: inserted ? (disk['total-size'] ?? null) : null,
+      usedBytes: inserted ? (disk['used-size'] ?? null) : null,
+      freeBytes: inserted ? (disk['free-size'] ?? null) : null,
       queuedSeconds: null,
       uploadEnabled: null,
+      status: formatting ? 'FORMATTING' : (DISK_STATUS[disk['disk-status']] ?? 'ERROR'),
+      progressPercent: formatting ? formatPercent : null,
     },
   ];
 }
 
+/**
+ * Why the document's conditions for start-format-usb / start-format-sd do not hold now, or null: no update,
+ * reset, reboot or recording under way (nor a USB test, for USB), no other format, and the disk valid to work
+ * (`disk-status & DiskValid`, which a full or low disk still is).
+ */
+export function formatRefusal(status: WireStatus, disk: 'usb' | 'sd'): { message: string; field: string } | null {
+  const f = decodeStatus(status['cur-status']);
+  const busy = (message: string) => ({ message, field: 'deviceId' });
+  if (f.formatDisk || f.formatSD) return busy('a disk is already being formatted');
+  if (f.upgrade) return busy('a firmware update is in progress; format after it finishes');
+  if (f.reset || f.reboot) return busy('the encoder is resetting or rebooting');
+  if (f.record) return busy('the encoder is recording; stop recording before formatting');
+  if (disk === 'usb' && f.diskTest) return busy('the USB drive is being tested; format after the test');
+  const d = status[disk];
+  const state = d ? (DISK_STATUS[d['disk-status']] ?? 'ERROR') : 'NOT_INSERTED';
+  if (!d || (d['disk-status'] & DISK.valid) !== DISK.valid) return { message: `the ${disk.toUpperCase()} storage cannot be formatted: it is ${state}`, field: 'kind' };
+  return null;
+}
+
+/** The disk a format of `kind` means: an Ultra Stream has a USB drive and an SD card, nothing else. */
+export function formatTarget(kind: StorageKind): 'usb' | 'sd' | null {
+  return kind === 'USB' ? 'usb' : kind === 'SD' ? 'sd' : null;
+}
+
+/** Both slots, inserted or not; the one being formatted (the mask says which) carries format-status's percent. */
 export function mapStorage(status: WireStatus): StorageVolume[] {
-  return [...volume('USB', status.usb), ...volume('SD', status.sd)];
+  const flags = decodeStatus(status['cur-status']);
+  const percent = status['format-status']?.percent ?? null;
+  return [...volume('USB', status.usb, flags.formatDisk && percent), ...volume('SD', status.sd, flags.formatSD && percent)];
 }
 
 export function mapSignal(status: WireStatus): InputSignal | null {
@@ -182,7 +258,8 @@ export function mapSettings(info: WireInfo, settings: WireSettings): DeviceSetti
   };
 }
 
-function newer(candidate: string | undefined, current: string | undefined): boolean {
+/** Whether a dotted version ("1.2.123") is newer than another. */
+export function newer(candidate: string | undefined, current: string | undefined): boolean {
   if (!candidate) return false;
   if (!current) return true;
   const a = candidate.split('.').map(Number);
@@ -193,15 +270,30 @@ function newer(candidate: string | undefined, current: string | undefined): bool
   return false;
 }
 
+/**
+ * How far the whole update has come: upgrade-status's percent is of the current step, so an online update
+ * (download, then write) would otherwise run to 100 twice.
+ */
+export function updateProgress(upgrade: WireStatus['upgrade-status']): number | null {
+  if (upgrade?.percent === undefined) return null;
+  const percent = Math.min(Math.max(upgrade.percent, 0), 100);
+  if (upgrade.mode !== 'online') return Math.floor(percent);
+  const step = Math.min(Math.max(upgrade.step ?? 1, 1), ONLINE_UPDATE_STEPS);
+  return Math.floor(((step - 1) * 100 + percent) / ONLINE_UPDATE_STEPS);
+}
+
 export function mapFirmware(info: WireInfo, status: WireStatus): Firmware {
   const flags = decodeStatus(status['cur-status']);
   const version = info.product['firmware-ver-s'] ?? null;
   const known = status.upgrade?.ver;
+  // A failed update or check keeps its negative result until clear-upgrade / clear-check-update.
+  const failed = [status['upgrade-status']?.result, status['check-upgrade']?.result].find((r) => r !== undefined && r < 0);
   return {
     version,
     updateAvailable: known ? newer(known, version ?? undefined) : null,
     updateInProgress: flags.upgrade,
-    progressPercent: flags.upgrade ? (status['upgrade-status']?.percent ?? null) : null,
+    progressPercent: flags.upgrade ? updateProgress(status['upgrade-status']) : null,
+    failure: !flags.upgrade && failed !== undefined ? resultName(failed) : null,
   };
 }
 
@@ -244,6 +336,7 @@ export function mapDevice(sourceId: string, info: WireInfo, status: WireStatus, 
     signal: mapSignal(status),
     storage: mapStorage(status),
     streams,
+    states: deviceStates(status['cur-status']),
     latestSnapshot: info.snapshot
       ? {
           sourceId,
@@ -265,8 +358,9 @@ export function mapDevice(sourceId: string, info: WireInfo, status: WireStatus, 
 /**
  * An encoder that answered before but cannot be read now: what is known of it. OFFLINE when it does not
  * answer at all; UNKNOWN when it answers ping but refuses us (password changed, held by two other apps).
+ * `states` says why, where known (REBOOTING, OCCUPIED).
  */
-export function unreadableDevice(sourceId: string, info: WireInfo, lastSeenAt: Date | null, reachable: boolean): Device {
+export function unreadableDevice(sourceId: string, info: WireInfo, lastSeenAt: Date | null, reachable: boolean, states: DeviceState[] = []): Device {
   return {
     sourceId,
     vendor: 'MAGEWELL',
@@ -285,17 +379,24 @@ export function unreadableDevice(sourceId: string, info: WireInfo, lastSeenAt: D
     storage: [],
     streams: [],
     latestSnapshot: null,
+    states,
     vendorData: scrub({ info }),
   };
 }
 
 const FILE_STATUS: Record<number, RecordingStatus> = { 0: 'IN_PROGRESS', 1: 'READY', 2: 'FAILED', 3: 'LOST' };
 
-/** "2019-09-25 06:35:21" in the device's clock (UTC unless its time zone says otherwise). */
-export function parseDeviceTime(text: string): Date | null {
+/** The zone the encoder's clock runs in (get-settings date-time); the document's default when unnamed or unknown. */
+export function timeZoneOf(settings: WireSettings): string {
+  const zone = settings['date-time']?.timezone;
+  return zone && isTimeZone(zone) ? zone : DEFAULT_TIME_ZONE;
+}
+
+/** "2019-09-25 06:35:21" on the encoder's clock, which runs in `zone`. */
+export function parseDeviceTime(text: string, zone: string = DEFAULT_TIME_ZONE): Date | null {
   const m = text.match(/^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/);
   if (!m) return null;
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return wallTimeToDate({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]! }, zone);
 }
 
 export function recordingId(diskType: number, name: string): string {
@@ -307,8 +408,16 @@ export function parseRecordingId(id: string): { diskType: number; name: string }
   return m ? { diskType: m[1] === 'usb' ? DISK_TYPE.usb : DISK_TYPE.sd, name: m[2]! } : null;
 }
 
-export function mapMediaFile(sourceId: string, sn: string, diskType: number, path: string, thumbDir: string, f: WireMediaFile): Recording | null {
-  const started = parseDeviceTime(f['create-time']);
+export function mapMediaFile(
+  sourceId: string,
+  sn: string,
+  diskType: number,
+  path: string,
+  thumbDir: string,
+  f: WireMediaFile,
+  zone: string = DEFAULT_TIME_ZONE,
+): Recording | null {
+  const started = parseDeviceTime(f['create-time'], zone);
   if (!started) return null;
   const seconds = f.duration !== undefined ? f.duration / 1000 : null;
   const filePath = `${path}/${f.name}`;
@@ -331,6 +440,7 @@ export function mapMediaFile(sourceId: string, sn: string, diskType: number, pat
     mp4: /\.mp4$/i.test(f.name) ? { sourceId, ref: mediaRef.make(sn, 'download', filePath) } : null,
     download: { sourceId, ref: mediaRef.make(sn, 'download', filePath) },
     segments: [],
+    utcOffsetMinutes: offsetAt(zone, started.getTime()) / 60_000,
   };
 }
 
@@ -353,9 +463,13 @@ export function validName(name: string): boolean {
 
 export type UsapiCall = { method: string; params: Record<string, string | number> };
 
+/** set-video's format parameters, in the document's order; `stream` and `is-auto` lead. */
+const VIDEO_PARAMS = ['cx', 'cy', 'duration', 'kbps', 'gop', 'fourcc', 'profile', 'cbrstat', 'fullrange', 'codec'] as const;
+
 /**
  * The calls that apply a settings input, validated against get-info's ranges; or the field that is wrong.
- * set-video needs the whole main-stream format, so unchanged values are sent as they are.
+ * set-video takes the whole main-stream format, so it carries the encoder's own values (only those it
+ * reports) with just the caller's changes.
  */
 export function settingsCalls(
   info: WireInfo,
@@ -419,23 +533,12 @@ export function settingsCalls(
     });
   }
   if (videoChanged) {
-    calls.unshift({
-      method: 'set-video',
-      params: {
-        stream: 0,
-        'is-auto': 0,
-        cx: video.cx,
-        cy: video.cy,
-        duration: video.duration,
-        kbps: video.kbps,
-        gop: video.gop,
-        fourcc: video.fourcc ?? 0,
-        profile: video.profile ?? 2,
-        cbrstat: video.cbrstat ?? 60,
-        fullrange: video.fullrange ?? 0,
-        codec: video.codec ?? 0,
-      },
-    });
+    // Following the input (is-auto) stays as it is, unless the caller fixed a resolution or frame rate,
+    // which following the input would override.
+    const isAuto = input.resolution != null || input.frameRate != null ? 0 : main['is-auto'];
+    const params: Record<string, number> = { stream: 0, ...(isAuto !== undefined ? { 'is-auto': isAuto } : {}) };
+    for (const k of VIDEO_PARAMS) if (video[k] !== undefined) params[k] = video[k];
+    calls.unshift({ method: 'set-video', params });
   }
   if (calls.length === 0) return { field: 'input', message: 'no setting to change was given' };
   return { ok: calls };

@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
 import {
   DISK,
+  DISK_TYPE,
+  ONLINE_UPDATE_STEPS,
   RESULT,
   SERVER_TYPE,
   STATUS,
@@ -41,6 +44,13 @@ const CODEC_CAP: NonNullable<WireInfo['codec-cap']> = {
   'video-codec': [{ name: 'H.264', value: 0 }, { name: 'HEVC', value: 1 }],
 };
 const TIME_UNITS = [5, 10, 30, 40, 50, 60, 90, 120];
+/** Simulated seconds: an online check; each step of an online update (download, write); a format; a reboot. */
+const CHECK_SECS = 2;
+const UPDATE_STEP_SECS = 30;
+const FORMAT_SECS = 20;
+/** After `reboot` the encoder still answers ping (saying it reboots) for a second, then nothing until it is back. */
+const REBOOT_ANSWERS_SECS = 1;
+const REBOOT_SECS = 30;
 const NAMES = ['Lecture Hall A', 'Studio B', 'Chapel', 'Gym', 'Board Room', 'Auditorium', 'Newsroom', 'Lab 3'];
 const FOLDER = 'REC_Folder';
 const JPEG = Buffer.from(
@@ -48,8 +58,10 @@ const JPEG = Buffer.from(
   'base64',
 );
 
-interface SimFile extends WireMediaFile {
+interface SimFile extends Omit<WireMediaFile, 'create-time'> {
   disk: number;
+  /** When it was created; get-media-files shows it on the encoder's clock. */
+  at: number;
   /** real ms when recording started, while status is 0 */
   since?: number;
 }
@@ -64,11 +76,25 @@ interface EncoderState {
   signal: boolean;
   recordingSince: number | null;
   liveSince: number | null;
+  /** The clock's IANA zone (get-settings date-time, set-date-time). */
+  timeZone: string;
   checkSince: number | null;
-  checkDone: boolean;
+  /** check-upgrade result: 27 idle, 2 running, 0 found, negative failed until clear-check-update. */
+  checkResult: number;
   upgradeSince: number | null;
+  /** upgrade-status result: 27 idle, 2 running, negative failed until clear-upgrade. */
+  upgradeResult: number;
+  /** Faults: the next check / update fails with this result (the update halfway through its download). */
+  checkFails: number | null;
+  updateFails: number | null;
+  rebootSince: number | null;
   usb: boolean;
   sd: boolean;
+  /** disk-status of an inserted USB drive / SD card (full, read-only, ...); valid unless set. */
+  diskStatus: [number, number];
+  formatting: { disk: number; since: number } | null;
+  /** format-status result: 27 idle, 0 done, negative failed, until clear-format-usb / -sd. */
+  formatResult: number;
   files: SimFile[];
   fileSeq: number;
   main: NonNullable<WireSettings['main-stream']>;
@@ -84,8 +110,29 @@ interface EncoderState {
 const ok = (extra: object = {}): SimReply => ({ status: 200, json: { result: RESULT.succeed, ...extra } });
 const fail = (result: number): SimReply => ({ status: 200, json: { result } });
 
-function deviceTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+/** "2019-09-25 06:35:21" on a clock in `zone`, as the encoder shows times. */
+function deviceTime(ms: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One simulated Ultra Stream encoder on its own port: usapi, the 8080-style /download path and the snapshot. */
@@ -112,11 +159,19 @@ class EncoderSim {
       signal: true,
       recordingSince: null,
       liveSince: null,
+      timeZone: 'UTC',
       checkSince: null,
-      checkDone: false,
+      checkResult: RESULT.init,
       upgradeSince: null,
+      upgradeResult: RESULT.init,
+      checkFails: null,
+      updateFails: null,
+      rebootSince: null,
       usb: true,
       sd: true,
+      diskStatus: [DISK.valid, DISK.valid],
+      formatting: null,
+      formatResult: RESULT.init,
       files: [],
       fileSeq: 1,
       main: { 'is-auto': 0, codec: 0, cx: 1920, cy: 1080, duration: 333333, kbps: 4096, gop: 1, fourcc: 0, profile: 2, cbrstat: 60, fullrange: 0 },
@@ -143,14 +198,54 @@ class EncoderSim {
           if (typeof b.usb === 'boolean') this.s.usb = b.usb;
           if (typeof b.sd === 'boolean') this.s.sd = b.sd;
         },
-        state: () => ({ sn: this.s.sn, sessions: this.s.sessions.length }),
-        // `count` finished recordings on a disk, a minute apart and ending an hour ago: for paging tests.
+        state: () => {
+          this.tick();
+          return { sn: this.s.sn, sessions: this.s.sessions.length, main: { ...this.s.main }, timeZone: this.s.timeZone, rebooting: this.s.rebootSince !== null };
+        },
+        // `count` finished recordings on a disk, a minute apart, the newest starting at `at` (default an hour ago).
         'add-files': (b) => {
-          for (let i = 0; i < Number(b.count); i++) this.addFile(Number(b.disk ?? 0), Date.now() - 3600_000 - i * 60_000);
+          const newest = typeof b.at === 'string' ? Date.parse(b.at) : Date.now() - 3600_000;
+          for (let i = 0; i < Number(b.count); i++) this.addFile(Number(b.disk ?? 0), newest - i * 60_000);
         },
         'ignore-paging': (b) => void (this.s.ignorePaging = Boolean(b.on)),
+        // As if set on the encoder's own web page.
+        'date-time': (b) => {
+          if (typeof b.timezone === 'string' && knownZone(b.timezone)) this.s.timeZone = b.timezone;
+        },
+        'main-stream': (b) => {
+          for (const [k, v] of Object.entries(b)) if (k in this.s.main && typeof v === 'number') (this.s.main as unknown as Record<string, number>)[k] = v;
+        },
+        // disk-status codes of the inserted disks (e.g. 0x03 full, 0x04 not writable, 0x06 invalid).
+        'disk-status': (b) => {
+          if (typeof b.usb === 'number') this.s.diskStatus[DISK_TYPE.usb] = b.usb;
+          if (typeof b.sd === 'number') this.s.diskStatus[DISK_TYPE.sd] = b.sd;
+        },
+        // Faults: the next online check / update fails with this result code.
+        firmware: (b) => {
+          if (typeof b.checkFails === 'number') this.s.checkFails = b.checkFails;
+          if (typeof b.updateFails === 'number') this.s.updateFails = b.updateFails;
+          if (typeof b.available === 'string') this.s.available = b.available;
+        },
       },
+      (_req, res) => this.unreachable(res),
     );
+  }
+
+  /**
+   * Every device request passes here first: time-driven state advances, and between its first second of
+   * rebooting and its return the encoder answers nothing (the connection drops).
+   */
+  private unreachable(res: ServerResponse): boolean {
+    this.tick();
+    if (!this.down()) return false;
+    res.socket?.destroy();
+    return true;
+  }
+
+  private down(): boolean {
+    if (this.s.rebootSince === null) return false;
+    const secs = this.simSecs(this.s.rebootSince);
+    return secs >= REBOOT_ANSWERS_SECS && secs < REBOOT_SECS;
   }
 
   private addFile(disk: number, start: number): void {
@@ -160,7 +255,7 @@ class EncoderSim {
       name: `VID_${n}.mp4`,
       'thumbnail-name': `VID_${n}.mp4_${Math.floor(start / 1000)}`,
       status: 1,
-      'create-time': deviceTime(start),
+      at: start,
       'size-bytes': 300 * 4096 * 125,
       duration: 300_000,
       width: 1920,
@@ -182,7 +277,7 @@ class EncoderSim {
     return ((Date.now() - sinceMs) / 1000) * this.timeScale;
   }
 
-  /** Advances time-driven state: growing files, firmware update progress, the update check. */
+  /** Advances time-driven state: growing files, the update check, firmware update progress, formats, reboots. */
   private tick(): void {
     const s = this.s;
     for (const f of s.files) {
@@ -192,18 +287,34 @@ class EncoderSim {
         f['size-bytes'] = Math.round(secs * s.main.kbps * 125);
       }
     }
-    if (s.checkSince !== null && this.simSecs(s.checkSince) >= 2) {
+    if (s.checkSince !== null && this.simSecs(s.checkSince) >= CHECK_SECS) {
       s.checkSince = null;
-      s.checkDone = true;
+      s.checkResult = s.checkFails ?? RESULT.succeed;
+      s.checkFails = null;
     }
-    if (s.upgradeSince !== null && this.simSecs(s.upgradeSince) >= 60) {
+    if (s.upgradeSince !== null && s.updateFails !== null && this.simSecs(s.upgradeSince) >= UPDATE_STEP_SECS / 2) {
       s.upgradeSince = null;
+      s.upgradeResult = s.updateFails;
+      s.updateFails = null;
+    }
+    if (s.upgradeSince !== null && this.simSecs(s.upgradeSince) >= UPDATE_STEP_SECS * ONLINE_UPDATE_STEPS) {
+      s.upgradeSince = null;
+      s.upgradeResult = RESULT.init;
       s.firmware = s.available;
       this.reboot();
     }
+    if (s.formatting && this.simSecs(s.formatting.since) >= FORMAT_SECS) {
+      const disk = s.formatting.disk;
+      s.files = s.files.filter((f) => f.disk !== disk);
+      s.diskStatus[disk] = DISK.valid;
+      s.formatting = null;
+      s.formatResult = RESULT.succeed;
+    }
+    if (s.rebootSince !== null && this.simSecs(s.rebootSince) >= REBOOT_SECS) s.rebootSince = null;
   }
 
-  private mask(): number {
+  /** The status mask as the caller with session `sid` sees it: occupied means held by some other app. */
+  private mask(sid: string | null = null): number {
     const s = this.s;
     let m = STATUS.passwd;
     if (s.usb) m |= STATUS.diskReady;
@@ -212,8 +323,19 @@ class EncoderSim {
     if (s.servers.some((x) => x['is-use'] === 1)) m |= STATUS.rtmpReady;
     if (s.upgradeSince !== null) m |= STATUS.upgrade;
     if (s.checkSince !== null) m |= STATUS.checkUpgrade;
-    if (s.sessions.length > 0) m |= STATUS.occupied;
+    if (s.sessions.some((x) => x !== sid)) m |= STATUS.occupied;
+    if (s.formatting) m |= s.formatting.disk === DISK_TYPE.usb ? STATUS.formatDisk : STATUS.formatSD;
+    if (s.rebootSince !== null) m |= STATUS.reboot;
     return m;
+  }
+
+  /** upgrade-status: an online update downloads (step 1), then writes (step 2); percent is of the step. */
+  private upgradeStatus(): NonNullable<WireStatus['upgrade-status']> {
+    const s = this.s;
+    if (s.upgradeSince === null) return { step: 0, percent: 0, result: s.upgradeResult, mode: s.upgradeResult === RESULT.init ? 'none' : 'online' };
+    const secs = this.simSecs(s.upgradeSince);
+    const step = Math.min(Math.floor(secs / UPDATE_STEP_SECS), ONLINE_UPDATE_STEPS - 1);
+    return { step: step + 1, percent: Math.min(99, Math.floor(((secs - step * UPDATE_STEP_SECS) / UPDATE_STEP_SECS) * 100)), result: RESULT.running, mode: 'online' };
   }
 
   private liveResult(): number {
@@ -252,18 +374,18 @@ class EncoderSim {
     if (!present) return { 'disk-status': DISK.notDisk, 'total-size': 0, 'used-size': 0, 'free-size': 0 };
     const total = disk === 0 ? 61638148096 : 31895175168;
     const used = this.s.files.filter((f) => f.disk === disk).reduce((n, f) => n + (f['size-bytes'] ?? 0), 0);
-    return { 'disk-status': DISK.valid, 'total-size': total, 'used-size': used, 'free-size': total - used, 'file-count': this.s.files.filter((f) => f.disk === disk).length };
+    return { 'disk-status': this.s.diskStatus[disk]!, 'total-size': total, 'used-size': used, 'free-size': total - used, 'file-count': this.s.files.filter((f) => f.disk === disk).length };
   }
 
-  status(): WireStatus {
+  status(sid: string | null = null): WireStatus {
     const s = this.s;
     const enabled = s.servers.filter((x) => x['is-use'] === 1);
     const live = this.liveResult();
     const bps = s.main.kbps * 1000;
     return {
       result: 0,
-      'cur-status': this.mask(),
-      'cur-time': deviceTime(Date.now()),
+      'cur-status': this.mask(sid),
+      'cur-time': deviceTime(Date.now(), s.timeZone),
       'box-name': s.name,
       'rec-status': { result: s.recordingSince !== null ? RESULT.running : RESULT.init, 'run-ms': s.recordingSince !== null ? Math.round(this.simSecs(s.recordingSince) * 1000) : 0, 'cur-bps': s.recordingSince !== null ? bps : 0, 'avg-bps': 0 },
       'live-status': {
@@ -276,19 +398,17 @@ class EncoderSim {
         'cur-bps2': enabled.length > 1 && live === RESULT.livingConnected ? bps : 0,
         net2: 1,
       },
-      'upgrade-status': {
-        step: s.upgradeSince !== null ? 1 : 0,
-        percent: s.upgradeSince !== null ? Math.min(99, Math.floor((this.simSecs(s.upgradeSince) / 60) * 100)) : 0,
-        result: s.upgradeSince !== null ? RESULT.running : RESULT.init,
-        mode: s.upgradeSince !== null ? 'online' : 'none',
-      },
-      'check-upgrade': { result: s.checkSince !== null ? RESULT.running : s.checkDone ? 0 : RESULT.init },
+      'upgrade-status': this.upgradeStatus(),
+      'check-upgrade': { result: s.checkSince !== null ? RESULT.running : s.checkResult },
+      'format-status': s.formatting
+        ? { result: RESULT.running, percent: Math.min(99, Math.floor((this.simSecs(s.formatting.since) / FORMAT_SECS) * 100)) }
+        : { result: s.formatResult, percent: s.formatResult === RESULT.succeed ? 100 : 0 },
       'input-signal': s.signal
         ? { status: 1, cx: 1920, cy: 1080, interlaced: 0, 'frame-rate': 60, 'sample-rate': 48000 }
         : { status: 0, cx: 0, cy: 0, interlaced: 0, 'frame-rate': 0, 'sample-rate': 0 },
       usb: this.disk(s.usb, 0),
       sd: this.disk(s.sd, 1),
-      upgrade: s.checkDone ? { ver: s.available, date: '2019-10-01 00:00:00', 'size-byte': 12004784 } : { ver: '', date: '', 'size-byte': 0 },
+      upgrade: s.checkResult === RESULT.succeed ? { ver: s.available, date: '2019-10-01 00:00:00', 'size-byte': 12004784 } : { ver: '', date: '', 'size-byte': 0 },
     };
   }
 
@@ -302,7 +422,7 @@ class EncoderSim {
       'is-auto-rec': 0,
       'is-auto-live': 0,
       softap: { 'is-softap': 1, 'is-visible': 1, 'softap-ssid': s.sn, 'softap-passwd': s.sn.slice(-8) },
-      'date-time': { timezone: 'UTC', 'is-auto': 1 },
+      'date-time': { timezone: s.timeZone, 'is-auto': 1 },
       'rec-control': { ...s.recControl },
       'rec-stream': 0,
       'live-stream': 0,
@@ -313,13 +433,16 @@ class EncoderSim {
     };
   }
 
+  private sid(req: SimRequest): string | null {
+    return (req.headers.cookie ?? '').match(/(?:^|;\s*)sid=([^;]+)/)?.[1] ?? null;
+  }
+
   private session(req: SimRequest): boolean {
-    const sid = (req.headers.cookie ?? '').match(/(?:^|;\s*)sid=([^;]+)/)?.[1];
+    const sid = this.sid(req);
     return !!sid && this.s.sessions.includes(sid);
   }
 
   private handle(req: SimRequest): SimReply | Promise<SimReply> {
-    this.tick();
     const path = req.url.pathname;
     if (path === '/usapi') return this.usapi(req);
     if (!this.session(req)) return { status: 403, json: { result: RESULT.errNeedAuth } };
@@ -342,8 +465,9 @@ class EncoderSim {
     const q = req.url.searchParams;
     const method = q.get('method') ?? '';
     const s = this.s;
-    if (method === 'ping') return ok({ 'cur-status': this.mask() });
+    if (method === 'ping') return ok({ 'cur-status': this.mask(this.sid(req)) });
     if (method === 'login') {
+      if (s.rebootSince !== null) return fail(RESULT.errBusy);
       if (q.get('id') !== this.username || q.get('pass') !== this.passHash) return fail(RESULT.loginRefused);
       // At most two apps may hold the device.
       if (s.sessions.length >= 2) return fail(RESULT.errOccupied);
@@ -355,14 +479,20 @@ class EncoderSim {
     const num = (k: string) => Number(q.get(k));
     switch (method) {
       case 'logout': {
-        const sid = (req.headers.cookie ?? '').match(/(?:^|;\s*)sid=([^;]+)/)?.[1];
+        const sid = this.sid(req);
         s.sessions = s.sessions.filter((x) => x !== sid);
         return ok();
       }
       case 'get-info':
         return { status: 200, json: this.info() };
       case 'get-status':
-        return { status: 200, json: this.status() };
+        return { status: 200, json: this.status(this.sid(req)) };
+      case 'set-date-time': {
+        const zone = q.get('timezone') ?? '';
+        if (!knownZone(zone)) return fail(RESULT.errParam);
+        s.timeZone = zone;
+        return ok();
+      }
       case 'get-settings':
         return { status: 200, json: this.settings() };
       case 'get-users':
@@ -385,10 +515,10 @@ class EncoderSim {
           s.files.push({
             disk,
             since: now,
+            at: now,
             name: `VID_${n}.mp4`,
             'thumbnail-name': `VID_${n}.mp4_${Math.floor(now / 1000)}`,
             status: 0,
-            'create-time': deviceTime(now),
             'size-bytes': 0,
             duration: 0,
             width: s.main.cx,
@@ -444,13 +574,28 @@ class EncoderSim {
         return ok();
       }
       case 'set-video': {
+        // The whole format is required (as the document's request has it); the reserved and quality values may be left out.
+        const okAuto = q.get('is-auto') === '0' || q.get('is-auto') === '1';
         const okRes = CODEC_CAP.resolutions!.some((r) => r.w === num('cx') && r.h === num('cy'));
         const okKbps = CODEC_CAP['video-kbps']!.some((v) => v.value === num('kbps'));
         const okDur = CODEC_CAP.durations!.some((v) => v.value === num('duration'));
         const okGop = CODEC_CAP['gop-sec']!.some((v) => v.value === num('gop'));
-        if (!okRes || !okKbps || !okDur || !okGop) return fail(RESULT.errParam);
+        if (!okAuto || !okRes || !okKbps || !okDur || !okGop) return fail(RESULT.errParam);
         if (num('kbps') > 4096 && s.servers.filter((x) => x['is-use'] === 1).length > 1) return fail(RESULT.err8MLimited);
-        s.main = { ...s.main, cx: num('cx'), cy: num('cy'), kbps: num('kbps'), duration: num('duration'), gop: num('gop'), codec: num('codec') || 0 };
+        const kept = (k: 'codec' | 'fourcc' | 'profile' | 'cbrstat' | 'fullrange') => (q.has(k) ? num(k) : s.main[k]);
+        s.main = {
+          'is-auto': num('is-auto'),
+          cx: num('cx'),
+          cy: num('cy'),
+          kbps: num('kbps'),
+          duration: num('duration'),
+          gop: num('gop'),
+          codec: kept('codec'),
+          fourcc: kept('fourcc'),
+          profile: kept('profile'),
+          cbrstat: kept('cbrstat'),
+          fullrange: kept('fullrange'),
+        };
         return ok();
       }
       case 'set-audio':
@@ -473,7 +618,9 @@ class EncoderSim {
         return ok({
           path: this.folder(disk),
           thumbnail: 'thumbnail',
-          'media-files': files.slice(start, start + count).map(({ disk: _d, since: _s, ...wire }) => wire),
+          'media-files': files
+            .slice(start, start + count)
+            .map(({ disk: _d, since: _s, at, ...wire }): WireMediaFile => ({ ...wire, 'create-time': deviceTime(at, s.timeZone) })),
         });
       }
       case 'del-media-files': {
@@ -490,17 +637,45 @@ class EncoderSim {
         s.files = s.files.filter((f) => !targets.includes(f));
         return ok();
       }
+      // A failed check or update holds its result, and the device refuses another, until it is cleared.
       case 'online-update-check':
-        if (s.upgradeSince !== null) return fail(RESULT.errBusy);
+        if (s.upgradeSince !== null || s.checkResult < 0) return fail(RESULT.errBusy);
+        if (s.checkSince !== null) return fail(RESULT.repeat);
         s.checkSince = Date.now();
-        s.checkDone = false;
+        s.checkResult = RESULT.running;
+        return ok();
+      case 'clear-check-update':
+        s.checkSince = null;
+        s.checkResult = RESULT.init;
         return ok();
       case 'update':
-        if (q.get('mode') !== 'online' || !s.checkDone || s.available === s.firmware) return fail(RESULT.errVersion);
+        if (s.upgradeResult < 0 || s.checkSince !== null || s.formatting?.disk === DISK_TYPE.usb) return fail(RESULT.errBusy);
+        if (q.get('mode') !== 'online' || s.checkResult !== RESULT.succeed || s.available === s.firmware) return fail(RESULT.errVersion);
+        if (s.upgradeSince !== null) return fail(RESULT.repeat);
         s.upgradeSince = Date.now();
+        return ok();
+      case 'clear-upgrade':
+        if (s.upgradeSince !== null) return fail(RESULT.errBusy);
+        s.upgradeResult = RESULT.init;
+        return ok();
+      case 'start-format-usb':
+      case 'start-format-sd': {
+        const disk = method === 'start-format-usb' ? DISK_TYPE.usb : DISK_TYPE.sd;
+        if (s.formatting) return fail(RESULT.repeat);
+        if (s.upgradeSince !== null || s.rebootSince !== null || s.recordingSince !== null || s.formatResult !== RESULT.init) return fail(RESULT.errBusy);
+        const present = disk === DISK_TYPE.usb ? s.usb : s.sd;
+        if (!present || (s.diskStatus[disk]! & DISK.valid) !== DISK.valid) return fail(RESULT.errDisk);
+        s.formatting = { disk, since: Date.now() };
+        return ok();
+      }
+      case 'clear-format-usb':
+      case 'clear-format-sd':
+        if (s.formatting) return fail(RESULT.errBusy);
+        s.formatResult = RESULT.init;
         return ok();
       case 'reboot':
         this.reboot();
+        s.rebootSince = Date.now();
         return ok();
       default:
         return fail(RESULT.errParam);

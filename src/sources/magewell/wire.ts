@@ -88,6 +88,15 @@ export const STATUS = {
 /** disk-status of usb / sd. */
 export const DISK = { notDisk: 0x00, valid: 0x01, notSpace: 0x03, notWrite: 0x04, lowSpace: 0x05, invalid: 0x06 } as const;
 
+/**
+ * Steps of an online update as upgrade-status counts them (its percent is of the current step): the download,
+ * then the write. The document names no count; a manual update (mode "upload") has the file already and only writes.
+ */
+export const ONLINE_UPDATE_STEPS = 2;
+
+/** The clock's zone when get-settings names none: the document's default. */
+export const DEFAULT_TIME_ZONE = 'UTC';
+
 export const SERVER_TYPE = { rtmp: 0, twitch: 1, youtube: 2, facebook: 3, rtsp: 100 } as const;
 export const DISK_TYPE = { usb: 0, sd: 1 } as const;
 export const USER_TYPE = { admin: 1, general: 2 } as const;
@@ -155,6 +164,8 @@ export interface WireStatus {
   'live-status'?: WireLiveStatus;
   'upgrade-status'?: { step?: number; percent?: number; result: number; mode?: string };
   'check-upgrade'?: { result: number };
+  /** The one USB / SD format at a time: 27 idle, 2 formatting, 0 done, negative failed (until clear-format-usb/-sd). */
+  'format-status'?: { result: number; percent?: number };
   'input-signal'?: {
     status?: number;
     cx?: number;
@@ -204,6 +215,8 @@ export interface WireSettings {
   'main-stream'?: WireVideoStream;
   'sub-stream'?: WireVideoStream;
   'live-stream'?: number;
+  /** The encoder's clock: an IANA zone ("Asia/Shanghai") in which every time it reports is local. */
+  'date-time'?: { timezone?: string; 'is-auto'?: number };
   audio?: { 'sample-rate'?: number; channels?: number; kbps?: number };
   'stream-server'?: WireStreamServer[];
   [key: string]: unknown;
@@ -214,6 +227,7 @@ export interface WireMediaFile {
   'thumbnail-name'?: string;
   /** 0 recording, 1 normal, 2 error, 3 lost */
   status: number;
+  /** In the encoder's own time zone (get-settings date-time), without an offset. */
   'create-time': string;
   'size-bytes'?: number;
   /** The document says seconds; its example (4 MB, 1280x720) only fits milliseconds, and devices report ms. */

@@ -13,11 +13,11 @@ import {
   accessShare,
   alertId,
   alertList,
-  canControl,
   capabilitiesFor,
   flattenTree,
   mapAlert,
   mapCamera,
+  mayRun,
   snapshotAt,
   statusByUidd,
   treeErrors,
@@ -79,6 +79,8 @@ export class VideoloftSource extends HttpBackedSource implements Source {
   private readonly scheme: string;
   private readonly password: string;
   private readonly infos = new Map<string, { info: WireViewerInfo; at: number }>();
+  /** viewerInfo reads under way, by uidd: concurrent callers share them. */
+  private readonly fetchingInfo = new Map<string, Promise<void>>();
   private readonly known = new Map<string, Known>();
   private feed: RealtimeFeed | null = null;
   /** Who hears about changes while the source is watched. */
@@ -141,17 +143,21 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     return body;
   }
 
-  /** viewerInfo for these uidds: cached ones reused, the rest fetched in as few calls as the URL length allows. */
-  async viewerInfo(uidds: string[]): Promise<Map<string, WireViewerInfo>> {
+  /**
+   * viewerInfo for these uidds: cached ones no older than `maxAgeMs` reused, those already being fetched
+   * awaited, the rest fetched in as few calls as the URL length allows.
+   */
+  async viewerInfo(uidds: string[], maxAgeMs = this.timing.viewerInfoTtlMs): Promise<Map<string, WireViewerInfo>> {
     const now = Date.now();
     const missing = uidds.filter((u) => {
       const c = this.infos.get(u);
-      return !c || now - c.at > this.timing.viewerInfoTtlMs;
+      return !c || now - c.at > maxAgeMs;
     });
+    const inFlight = [...new Set(missing.flatMap((u) => this.fetchingInfo.get(u) ?? []))];
     const batches: string[][] = [];
     let batch: string[] = [];
     let length = 0;
-    for (const u of missing) {
+    for (const u of missing.filter((m) => !this.fetchingInfo.has(m))) {
       const add = `uidd=${encodeURIComponent(u)}&`.length;
       if (batch.length && length + add > MAX_URL) {
         batches.push(batch);
@@ -162,15 +168,20 @@ export class VideoloftSource extends HttpBackedSource implements Source {
       length += add;
     }
     if (batch.length) batches.push(batch);
-    await Promise.all(
-      batches.map(async (b) => {
-        const q = b.map((u) => `uidd=${encodeURIComponent(u)}`).join('&');
-        const res = await this.session.with((s) =>
+    const fetches = batches.map((b) => {
+      const q = b.map((u) => `uidd=${encodeURIComponent(u)}`).join('&');
+      const done = this.session
+        .with((s) =>
           this.http.json<WireDeviceTree<WireViewerInfo>>({ method: 'GET', url: `${s.authenticator}/devices/viewerInfo?${q}`, endpoint: 'GET viewerInfo', headers: this.auth(s) }),
-        );
-        for (const { device } of flattenTree(res.body ?? {})) this.infos.set(device.uidd, { info: device, at: Date.now() });
-      }),
-    );
+        )
+        .then((res) => {
+          for (const { device } of flattenTree(res.body ?? {})) this.infos.set(device.uidd, { info: device, at: Date.now() });
+        })
+        .finally(() => b.forEach((u) => this.fetchingInfo.get(u) === done && this.fetchingInfo.delete(u)));
+      for (const u of b) this.fetchingInfo.set(u, done);
+      return done;
+    });
+    await Promise.all([...fetches, ...inFlight]);
     return new Map(uidds.flatMap((u) => (this.infos.has(u) ? [[u, this.infos.get(u)!.info] as const] : [])));
   }
 
@@ -191,8 +202,8 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     }
   }
 
-  private async info(uidd: string): Promise<WireViewerInfo> {
-    const info = (await this.viewerInfo([uidd])).get(uidd);
+  private async info(uidd: string, maxAgeMs?: number): Promise<WireViewerInfo> {
+    const info = (await this.viewerInfo([uidd], maxAgeMs)).get(uidd);
     if (!info?.logger) throw new NotFoundError(`no Videoloft camera ${JSON.stringify(uidd)}`);
     return info;
   }
@@ -292,12 +303,20 @@ export class VideoloftSource extends HttpBackedSource implements Source {
     }).then((r) => r.items);
   }
 
-  /** Alerts come newest first, 50 a page; paging stops once a page reaches past the range. */
+  /**
+   * Alerts come newest first, 50 a page; paging stops once a page reaches past the range, or once the range
+   * holds as many as were asked for.
+   */
   async listRecordings(uidd: string, range: TimeRange): Promise<Recording[]> {
-    const alerts = await this.alerts(uidd, (page) => Math.min(...page.map((a) => a.startt)) < range.from.getTime());
+    const inRange = (a: WireAlert) => a.startt >= range.from.getTime() && a.startt <= range.to.getTime();
+    let found = 0;
+    const alerts = await this.alerts(uidd, (page) => {
+      found += page.filter(inRange).length;
+      return found >= (range.limit ?? Number.POSITIVE_INFINITY) || Math.min(...page.map((a) => a.startt)) < range.from.getTime();
+    });
     return alerts.flatMap((a) => {
-      const r = mapAlert(this.id, uidd, a);
-      return r && r.startedAt >= range.from && r.startedAt <= range.to ? [r] : [];
+      const r = inRange(a) ? mapAlert(this.id, uidd, a) : null;
+      return r ? [r] : [];
     });
   }
 
@@ -315,7 +334,7 @@ export class VideoloftSource extends HttpBackedSource implements Source {
   }
 
   async validateCommand(uidd: string, command: DeviceCommand): Promise<void> {
-    if (!canControl(await this.permissions(uidd))) throw new PermissionDeniedError('this account may only view this camera (read-only permission)');
+    if (!mayRun(command.type, await this.permissions(uidd))) throw new PermissionDeniedError('this account may only view this camera (read-only permission)');
     switch (command.type) {
       case 'startStream':
         if (command.rtmpUrl !== null) throw new ValidationError('Videoloft cameras stream to their own Wowza server; rtmpUrl cannot be used', 'rtmpUrl');
@@ -455,7 +474,8 @@ export class VideoloftSource extends HttpBackedSource implements Source {
       }
       const [uidd, ...parts] = rest.split('/');
       pathSegment(uidd!, 'deviceId');
-      const info = await this.info(uidd!);
+      // Cameras often move to another Wowza server (document §1.4.1): live video is looked up afresh, not from the cache.
+      const info = await this.info(uidd!, kind === 'live' ? 0 : undefined);
       const logger = this.host(info.logger!);
       switch (kind) {
         case 'getthumb':

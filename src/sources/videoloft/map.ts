@@ -1,4 +1,4 @@
-import type { Capability, ConnectionState, Device, Recording, RecordingTrigger, Share, ShareRight, Snapshot, Stream } from '../../model.js';
+import type { Capability, ConnectionState, Device, DeviceCommand, Recording, RecordingTrigger, Share, ShareRight, Snapshot, Stream } from '../../model.js';
 import type { WireAlert, WireCameraStatus, WireDeviceTree, WireRealtime, WireViewerInfo } from './wire.js';
 
 /** Every device of a /devices or /viewerInfo tree, with its owner's uid and alias. */
@@ -36,6 +36,13 @@ export function mapConnection(status: string | undefined): ConnectionState {
 /** Only admin ("a") or write ("w") lets a user control a camera; "r" is read only. */
 export function canControl(permissions: string[] | undefined): boolean {
   return !!permissions?.some((p) => p === 'a' || p === 'w');
+}
+
+/** Watching live video is open to read-only users (document §1.1.5); trigger, capture, PTZ and settings are control. */
+const VIEWING: ReadonlySet<DeviceCommand['type']> = new Set(['startStream', 'stopStream']);
+
+export function mayRun(command: DeviceCommand['type'], permissions: string[] | undefined): boolean {
+  return VIEWING.has(command) || canControl(permissions);
 }
 
 /** PTZ works only on Hikvision cameras (the document); their model ids (phoneid) start with "DS-". */
@@ -76,6 +83,17 @@ function trigger(a: WireAlert): RecordingTrigger {
   return 'UNKNOWN';
 }
 
+/** smx / aud: a hex magnitude from "00" to "0a", as a share of the most (0..1). */
+function magnitude(hex: string | null | undefined): number | null {
+  if (typeof hex !== 'string' || !/^[0-9a-f]{1,2}$/i.test(hex)) return null;
+  return Math.min(parseInt(hex, 16), 10) / 10;
+}
+
+/** tz: the camera's offset from UTC in hours, either sign (possibly a fraction, e.g. 5.5). */
+function utcOffsetMinutes(tz: number | null | undefined): number | null {
+  return typeof tz === 'number' && Number.isFinite(tz) && Math.abs(tz) <= 14 ? Math.round(tz * 60) : null;
+}
+
 export function mapAlert(sourceId: string, uidd: string, a: WireAlert): Recording | null {
   const id = alertId(a);
   if (!id || typeof a.startt !== 'number') return null;
@@ -100,6 +118,11 @@ export function mapAlert(sourceId: string, uidd: string, a: WireAlert): Recordin
     mp4: end ? { sourceId, ref: ref.alertVideo('mp4', uidd, video) } : null,
     download: end ? { sourceId, ref: ref.alertVideo('mp4', uidd, video) } : null,
     segments: [],
+    motionLevel: magnitude(a.smx),
+    audioLevel: magnitude(a.aud),
+    utcOffsetMinutes: utcOffsetMinutes(a.tz),
+    // has_hdstill and the rest have no unified field; an alert carries no secret
+    vendorData: a,
   };
 }
 

@@ -10,6 +10,8 @@ export interface VideoloftSimOptions {
   timeScale?: number;
   /** Loggers the cameras are spread over. */
   loggers?: number;
+  /** Wowza servers; every camera starts on the first and may be moved (POST /__sim/move-wowza). */
+  wowzas?: number;
   /** Cameras per owner (two owners: the account itself and a customer it was given access to). */
   camerasPerOwner?: number;
   tokenTtlMs?: number;
@@ -23,9 +25,12 @@ interface Camera {
   phonename: string;
   phoneid: string;
   logger: number;
+  wowza: number;
   streamname: string;
   online: boolean;
   permissions: string[];
+  /** Offset from UTC in hours, as alerts report it. */
+  tz: number;
   liveUntil: number;
   liveSince: number;
   lastthumb: number;
@@ -60,14 +65,14 @@ const json = (status: number, body: unknown): SimReply => ({ status, json: body 
 export class VideoloftSimulator {
   readonly auth: SimServer;
   readonly loggers: SimServer[];
-  readonly wowza: SimServer;
+  readonly wowzas: SimServer[];
   readonly cameras: Camera[] = [];
   private readonly tokens = new Map<string, number>();
   /** Every token handed out, so tests can look for them where they must not be. */
   readonly issuedTokens: string[] = [];
   private readonly opts: Required<VideoloftSimOptions>;
   private loggerHosts: string[] = [];
-  private wowzaHost = '';
+  private wowzaHosts: string[] = [];
   private authUrl = '';
   private readonly feeds = new Set<{ logger: number; res: ServerResponse }>();
   private readonly deviceErrors: Record<string, string>[] = [];
@@ -82,6 +87,7 @@ export class VideoloftSimulator {
     this.opts = {
       timeScale: 1,
       loggers: 2,
+      wowzas: 2,
       camerasPerOwner: 4,
       tokenTtlMs: 20 * 60_000,
       motionEverySeconds: 300,
@@ -95,6 +101,8 @@ export class VideoloftSimulator {
         const uidd = `${owner.uid}.${id}`;
         // The account's own cameras are admin; the customer's alternate between read-only and admin.
         const permissions = o === 0 ? ['a'] : i % 2 === 0 ? ['r'] : ['a'];
+        // The account's cameras an hour east of UTC (as the document's example), the customer's five hours west.
+        const tz = o === 0 ? 1 : -5;
         this.cameras.push({
           uidd,
           owner: owner.uid,
@@ -102,9 +110,11 @@ export class VideoloftSimulator {
           // Hikvision model ids (DS-...) where PTZ works; others a generic ONVIF camera.
           phoneid: n % 3 === 0 ? `DS-2DE4A425IW-DE${1000 + n}` : `IPC-HFW${2000 + n}`,
           logger: n % this.opts.loggers,
+          wowza: 0,
           streamname: `${uidd}_${10000 + n * 7}-nr`,
           online: n % 5 !== 4,
           permissions,
+          tz,
           liveUntil: 0,
           liveSince: 0,
           lastthumb: Math.floor(now / 1000) - 600,
@@ -112,7 +122,8 @@ export class VideoloftSimulator {
           lastactivity: now - 5000,
           alerts: Array.from({ length: 6 }, (_, k) => {
             const start = now - (k + 1) * 3 * 3600_000;
-            return { alert: Math.floor(start / 1000), startt: start, endtt: start + 15_000, rom: k === 5 ? 0 : 1, smx: '07', aud: null, tz: 0, type: k % 3 === 2 ? 'audio' : 'motion', has_hdstill: 0, deviceid: id };
+            const audio = k % 3 === 2;
+            return { alert: Math.floor(start / 1000), startt: start, endtt: start + 15_000, rom: k === 5 ? 0 : 1, smx: audio ? '00' : '07', aud: audio ? '06' : null, tz, type: audio ? 'audio' : 'motion', has_hdstill: k % 2, deviceid: id };
           }),
           triggerUntil: 0,
           openAlert: null,
@@ -130,14 +141,22 @@ export class VideoloftSimulator {
         const c = this.camera(String(b.uidd));
         if (c) c.logger = Number(b.logger) % this.opts.loggers;
       },
+      // The camera streams to another Wowza server from now on; the old one no longer has its stream.
+      'move-wowza': (b: Record<string, unknown>) => {
+        const c = this.camera(String(b.uidd));
+        if (c) c.wowza = Number(b.wowza) % this.opts.wowzas;
+        if (c) this.push(c.logger, { type: 'liveSession', data: this.status(c) });
+      },
       online: (b: Record<string, unknown>) => {
         const c = this.camera(String(b.uidd));
         if (c) c.online = Boolean(b.online);
         if (c) this.push(c.logger, { type: 'liveSession', data: this.status(c) });
       },
+      // A motion alert now; smx, aud, type and has_hdstill may be given.
       motion: (b: Record<string, unknown>) => {
         const c = this.camera(String(b.uidd));
-        return c ? this.motion(c) : null;
+        const { uidd: _uidd, ...detail } = b;
+        return c ? this.motion(c, detail as Partial<WireAlert>) : null;
       },
       'device-error': (b: Record<string, unknown>) => void this.deviceErrors.push({ [String(b.uidd)]: String(b.reason ?? 'Unauthorized') }),
       state: (b: Record<string, unknown>) => {
@@ -150,7 +169,7 @@ export class VideoloftSimulator {
         const at = Date.now() - 3600_000;
         for (let k = 0; c && k < Number(b.count); k++) {
           const start = at - k * 60_000;
-          c.alerts.push({ alert: Math.floor(start / 1000), startt: start, endtt: start + 15_000, rom: 1, smx: '07', aud: null, tz: 0, type: 'motion', has_hdstill: 0 });
+          c.alerts.push({ alert: Math.floor(start / 1000), startt: start, endtt: start + 15_000, rom: 1, smx: '07', aud: null, tz: c.tz, type: 'motion', has_hdstill: 0 });
         }
         c?.alerts.sort((x, y) => y.startt - x.startt);
       },
@@ -162,21 +181,26 @@ export class VideoloftSimulator {
       { length: this.opts.loggers },
       (_, i) => new SimServer((req) => this.loggerHandle(i, req), route, control, (req, res) => this.feed(i, req, res)),
     );
-    this.wowza = new SimServer((req) => this.wowzaHandle(req), route, control);
+    this.wowzas = Array.from({ length: this.opts.wowzas }, (_, i) => new SimServer((req) => this.wowzaHandle(i, req), route, control));
+  }
+
+  /** The first Wowza server, where every camera starts. */
+  get wowza(): SimServer {
+    return this.wowzas[0]!;
   }
 
   /** Starts every server; returns the authenticator URL for the config. */
   async listen(host = '127.0.0.1'): Promise<string> {
     this.authUrl = await this.auth.listen(0, host);
     this.loggerHosts = (await Promise.all(this.loggers.map((l) => l.listen(0, host)))).map((u) => u.replace(/^https?:\/\//, ''));
-    this.wowzaHost = (await this.wowza.listen(0, host)).replace(/^https?:\/\//, '');
+    this.wowzaHosts = (await Promise.all(this.wowzas.map((w) => w.listen(0, host)))).map((u) => u.replace(/^https?:\/\//, ''));
     return this.authUrl;
   }
 
   async close(): Promise<void> {
     for (const f of this.feeds) f.res.destroy();
     this.feeds.clear();
-    await Promise.all([this.auth.close(), this.wowza.close(), ...this.loggers.map((l) => l.close())]);
+    await Promise.all([this.auth.close(), ...this.wowzas.map((w) => w.close()), ...this.loggers.map((l) => l.close())]);
   }
 
   camera(uidd: string): Camera | undefined {
@@ -213,9 +237,9 @@ export class VideoloftSimulator {
     }
   }
 
-  private motion(c: Camera): WireAlert {
+  private motion(c: Camera, detail: Partial<WireAlert> = {}): WireAlert {
     const now = Date.now();
-    const a: WireAlert = { alert: Math.floor(now / 1000) + c.alerts.length, startt: now - 12_000, endtt: now, rom: 1, smx: '0a', aud: null, tz: 0, type: 'motion', has_hdstill: 0 };
+    const a: WireAlert = { alert: Math.floor(now / 1000) + c.alerts.length, startt: now - 12_000, endtt: now, rom: 1, smx: '0a', aud: null, tz: c.tz, type: 'motion', has_hdstill: 0, ...detail };
     c.alerts.unshift(a);
     c.lastthumb = Math.max(c.lastthumb + 1, Math.floor(now / 1000));
     this.push(c.logger, { type: 'alert', data: { ...a, uid: c.uidd, id: a.alert } });
@@ -253,7 +277,7 @@ export class VideoloftSimulator {
   private info(c: Camera): WireViewerInfo {
     return {
       ...this.summary(c),
-      wowza: this.wowzaHost,
+      wowza: this.wowzaHosts[c.wowza],
       logger: this.loggerHosts[c.logger],
       cloudRecordingEnabled: 1,
       appVersion: '2.24.2',
@@ -275,7 +299,7 @@ export class VideoloftSimulator {
       lastactivity: c.online ? Date.now() - 2000 : c.lastactivity,
       lastthumb: c.lastthumb,
       laststill: c.laststill,
-      wowza: live ? this.wowzaHost : 'wowza1.manything.com',
+      wowza: live ? this.wowzaHosts[c.wowza] : 'wowza1.manything.com',
       status: c.online ? 'live' : 'offline',
       lastalert: c.alerts[0] ? Math.floor(c.alerts[0].startt / 1000) : 0,
       battery: null,
@@ -349,6 +373,8 @@ export class VideoloftSimulator {
   }
 
   private task(c: Camera, action: string): SimReply {
+    // Read-only users may watch live video; anything else is control (document §1.1.5).
+    if (action !== 'livecommand' && !c.permissions.some((p) => p === 'a' || p === 'w')) return json(403, { error: 'Forbidden' });
     if (!c.online) return json(200, { result: 'camera offline' });
     const now = Date.now();
     if (action === 'livecommand') {
@@ -357,7 +383,7 @@ export class VideoloftSimulator {
       this.push(c.logger, { type: 'liveSession', data: this.status(c) });
     } else if (action === 'triggerevent') {
       if (!c.openAlert) {
-        c.openAlert = { alert: Math.floor(now / 1000) + c.alerts.length, startt: now, endtt: null, rom: 1, smx: '00', aud: null, tz: 0, type: 'motion', has_hdstill: 0 };
+        c.openAlert = { alert: Math.floor(now / 1000) + c.alerts.length, startt: now, endtt: null, rom: 1, smx: '00', aud: null, tz: c.tz, type: 'motion', has_hdstill: 0 };
         c.alerts.unshift(c.openAlert);
       }
       c.triggerUntil = now + this.simMs(20);
@@ -374,11 +400,11 @@ export class VideoloftSimulator {
     return json(200, { result: 'request sent to camera' });
   }
 
-  private wowzaHandle(req: SimRequest): SimReply {
+  private wowzaHandle(i: number, req: SimRequest): SimReply {
     this.tick();
     if (!this.tokenOk(req.url.searchParams.get('userToken'))) return json(401, { error: 'Unauthorized' });
     const parts = req.url.pathname.split('/').filter(Boolean);
-    const c = this.cameras.find((x) => x.streamname === parts[1]);
+    const c = this.cameras.find((x) => x.streamname === parts[1] && x.wowza === i);
     if (parts[0] !== 'manything' || !c || !(c.online && c.liveUntil > Date.now())) return json(404, { error: 'stream not found' });
     if (parts[2] === 'playlist.m3u8') {
       return { status: 200, bytes: Buffer.from('#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=1200000,RESOLUTION=1280x720\nchunklist_w1.m3u8\n'), contentType: 'application/vnd.apple.mpegurl' };
