@@ -37,6 +37,9 @@ function metrics(runtime: Runtime): string {
     '# HELP avgraph_subscription_deliveries_total Subscription results handed to subscribers.',
     '# TYPE avgraph_subscription_deliveries_total counter',
     `avgraph_subscription_deliveries_total ${runtime.shared.deliveries}`,
+    '# HELP avgraph_subscription_serialisations_total Results serialised into graphql-ws frames (once per result, whatever the subscribers).',
+    '# TYPE avgraph_subscription_serialisations_total counter',
+    `avgraph_subscription_serialisations_total ${runtime.shared.serialised}`,
     '# HELP avgraph_subscriptions_active Subscribers now open (graphql-ws and SSE).',
     '# TYPE avgraph_subscriptions_active gauge',
     `avgraph_subscriptions_active ${runtime.shared.subscribers}`,
@@ -111,7 +114,7 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       // yoga's subscribe: sharing and subscriber bounds come with it (useSharedSubscriptions), as for SSE.
       subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         // ctx.subscriptions: this connection's operations in flight, this one included; over the limit it alone is refused
         const most = runtime.config.limits.maxSubscriptionsPerConnection;
         if (Object.keys(ctx.subscriptions).length > most) {
@@ -121,6 +124,8 @@ export async function startServer(runtime: Runtime, port: number, host: string):
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
+          // shared results reach this subscriber as frames carrying its operation id (useSharedSubscriptions)
+          operationId: id,
           params,
           caller: callers.get(ctx.extra.socket),
         });

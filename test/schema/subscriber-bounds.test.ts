@@ -11,13 +11,15 @@ const FIELDS = Array.from({ length: 2000 }, (_, i) => `field-${i}-padding`);
 async function rawSubscriber(stack: Stack) {
   const ws = new WebSocket(stack.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
   const messages: any[] = [];
+  const raw: string[] = [];
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+  ws.on('message', (m) => (raw.push(String(m)), messages.push(JSON.parse(String(m)))));
   await new Promise((r) => ws.on('open', r));
   ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${KEYS.admin}` } }));
   await eventually(() => messages.some((m) => m.type === 'connection_ack'), 2000, 'ack');
-  ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
-  return { ws, messages, closed, nexts: () => messages.filter((m) => m.type === 'next').length };
+  const subscribe = (id: string, query = QUERY) => ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query } }));
+  subscribe('1');
+  return { ws, messages, raw, closed, subscribe, nexts: () => messages.filter((m) => m.type === 'next').length };
 }
 
 /** An SSE subscription over HTTP; events are counted as they arrive. */
@@ -78,6 +80,35 @@ describe('subscriber bounds', () => {
     await eventually(() => healthy.nexts() > sent, 3000, 'events after the cut');
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     healthy.ws.close();
+  });
+
+  it('serialises a shared result once and writes every graphql-ws subscriber the same bytes but its id', async () => {
+    const shared = stack.app.runtime.shared;
+    const query = 'subscription { deviceChanged { device { id name } changedFields at } }';
+    const a = await rawSubscriber(stack);
+    const b = await rawSubscriber(stack);
+    a.subscribe('second on a', query);
+    b.subscribe('b"1', query);
+    a.subscribe('third on a', query);
+    await eventually(() => shared.subscribers === 5, 3000, 'five subscribers');
+    const [e0, s0, d0] = [shared.executions, shared.serialised, shared.deliveries];
+    stack.app.runtime.pubsub.publish('deviceChanged', { device, changedFields: ['name'], at: new Date() });
+    const frames = () => [...a.raw, ...b.raw].filter((f) => f.includes('"type":"next"') && f.includes('"at"'));
+    await eventually(() => frames().length === 3, 3000, 'three frames');
+    // the two ws subscribers of QUERY share another execution; this query's three subscribers share one
+    expect(shared.executions - e0).toBe(2);
+    expect(shared.serialised - s0).toBe(2);
+    expect(shared.deliveries - d0).toBe(5);
+    const byId: Record<string, string> = Object.fromEntries(frames().map((f) => [JSON.parse(f).id, f]));
+    expect(Object.keys(byId).sort()).toEqual(['b"1', 'second on a', 'third on a']);
+    const payload = (f: string) => f.slice(f.indexOf('"payload":'));
+    expect(new Set(Object.values(byId).map(payload)).size).toBe(1);
+    expect(byId['b"1']).toBe(`{"id":"b\\"1","type":"next",${payload(byId['b"1']!)}`);
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(metrics).toMatch(/^avgraph_subscription_serialisations_total \d+$/m);
+    a.ws.close();
+    b.ws.close();
+    await eventually(() => shared.subscribers === 0, 3000, 'all gone');
   });
 
   it('shares one execution per event between SSE and graphql-ws subscribers, and counts them', async () => {
