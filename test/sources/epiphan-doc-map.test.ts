@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DOC_DEVICE } from '../fixtures/epiphan-doc.js';
 import { limitsFor, mapDevice, setparamRules, settingsToSetparams } from '../../src/sources/epiphan/map.js';
 import { UNDOCUMENTED_LIMITS, WEBCASTER_X2_LIMITS, type WireDevice } from '../../src/sources/epiphan/wire.js';
 
 // The device info and setparam table of ../shared/vendor-docs/epiphan-cloud.md and av-studio.md.
-const DOC_DEVICE: WireDevice = {
-  Id: 'demo_0_d3d68f3c',
-  Name: 'My First Demo Device',
-  Model: 'Demo',
-  Status: 'Online',
-  Recording: 'unknown',
-  StateTime: 1539366714.931,
-  SnapshotURL: '/front/api/v1/devices/demo_0_d3d68f3c/state.jpg',
-  IsUnpaired: false,
-  Telemetry: {},
-};
 /** `.Telemetry.settings | keys` → ["bitrate", "resolution"] (AV Studio); Epiphan Cloud adds chunk_duration. */
 const studioDevice = (model: string): WireDevice => ({ ...DOC_DEVICE, Id: 'DEVICEID', Model: model, Telemetry: { settings: { resolution: '1920x1080', bitrate: 1000 } } });
 const cloudDevice = (model: string): WireDevice => ({

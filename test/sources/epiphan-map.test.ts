@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DOC_DEVICE } from '../fixtures/epiphan-doc.js';
 import {
   asDeviceList,
   capabilitiesFor,
@@ -11,20 +12,8 @@ import {
   setparamRules,
   settingsToSetparams,
 } from '../../src/sources/epiphan/map.js';
-import type { WireDevice } from '../../src/sources/epiphan/wire.js';
 
 // Payloads copied from ../shared/vendor-docs/epiphan-cloud.md and av-studio.md.
-const DOC_DEVICE: WireDevice = {
-  Id: 'demo_0_d3d68f3c',
-  Name: 'My First Demo Device',
-  Model: 'Demo',
-  Status: 'Online',
-  Recording: 'unknown',
-  StateTime: 1539366714.931,
-  SnapshotURL: '/front/api/v1/devices/demo_0_d3d68f3c/state.jpg',
-  IsUnpaired: false,
-  Telemetry: {},
-};
 const DOC_RTMP = {
   url: 'rtmp://10.1.2.16/live/test',
   speed: 1.0,

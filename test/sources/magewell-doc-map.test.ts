@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MEDIA_FILE } from '../fixtures/magewell-doc.js';
 import {
   deviceStates,
   formatRefusal,
@@ -47,19 +48,6 @@ const SETTINGS: WireSettings = {
   'main-stream': MAIN,
   audio: { 'sample-rate': 48000, channels: 2, kbps: 128 },
 };
-const MEDIA_FILE = {
-  name: 'VID_9.mp4',
-  'thumbnail-name': 'VID_9.mp4_1569393321',
-  status: 1,
-  'create-time': '2019-09-25 06:35:21',
-  'size-bytes': 4025670,
-  duration: 14480,
-  width: 1280,
-  height: 720,
-  interval: 200000,
-  codec: 0,
-};
-
 describe('Magewell clock: times are local to the encoder\'s time zone', () => {
   it('reads the zone from get-settings date-time, the document\'s UTC when it names none Node knows', () => {
     expect(timeZoneOf(SETTINGS)).toBe('UTC');

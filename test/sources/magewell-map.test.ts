@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MEDIA_FILE } from '../fixtures/magewell-doc.js';
 import {
   decodeStatus,
   isRetryableResult,
@@ -66,19 +67,6 @@ const SETTINGS: WireSettings = {
   ],
   'send-file-cloud': [{ id: 0, 'is-use': 1, type: 2, 'access-token': 'tok', 'refresh-token': 'ref', 'user-name': 'qin qiu' }],
 };
-const MEDIA_FILE = {
-  name: 'VID_9.mp4',
-  'thumbnail-name': 'VID_9.mp4_1569393321',
-  status: 1,
-  'create-time': '2019-09-25 06:35:21',
-  'size-bytes': 4025670,
-  duration: 14480,
-  width: 1280,
-  height: 720,
-  interval: 200000,
-  codec: 0,
-};
-
 describe('Magewell status mask', () => {
   it('decodes the documented example 65552 as password set + USB ready', () => {
     const f = decodeStatus(65552);
