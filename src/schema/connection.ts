@@ -24,10 +24,12 @@ export function pageSize(args: PageArgs): number {
   return args.first ?? args.last ?? DEFAULT_PAGE;
 }
 
-/** A Relay page of an in-memory list, plus its total; page sizes are bounded. */
+/**
+ * A Relay page of an in-memory list, plus its total; page sizes are bounded. The relay helper has bounds of
+ * its own (20 by default, at most 100): ours are passed so a page of MAX_PAGE is not cut to 100.
+ */
 export function paginate<T>(args: PageArgs, items: T[]) {
   pageSize(args);
-  const first = args.first ?? (args.last === undefined || args.last === null ? DEFAULT_PAGE : undefined);
-  const page = resolveArrayConnection({ args: { ...args, first } }, items);
+  const page = resolveArrayConnection({ args, defaultSize: DEFAULT_PAGE, maxSize: MAX_PAGE }, items);
   return { ...page, totalCount: items.length };
 }

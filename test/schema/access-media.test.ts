@@ -92,13 +92,13 @@ describe('media route', () => {
     expect(simCounts(stack.cloud)).toEqual({});
   });
 
-  it('expires signed URLs after the configured time', async () => {
-    const { MediaSigner } = await import('../../src/media/signer.js');
+  it('expires signed URLs after the configured time, rounded up to the expiry window', async () => {
+    const { EXP_WINDOW_S, MediaSigner } = await import('../../src/media/signer.js');
     let now = 1_000_000_000_000;
     const signer = new MediaSigner(() => 'http://x', 'secret-for-signing-1234', 600, () => now);
     const u = new URL(signer.url({ sourceId: 'cloud', ref: 'snapshot:/a.jpg' }));
     expect(signer.verify(u.pathname, u.searchParams)).toEqual({ ok: true, media: { sourceId: 'cloud', ref: 'snapshot:/a.jpg' } });
-    now += 601_000;
+    now += (600 + EXP_WINDOW_S) * 1000;
     expect(signer.verify(u.pathname, u.searchParams)).toEqual({ ok: false, reason: 'expired' });
   });
 

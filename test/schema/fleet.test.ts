@@ -151,3 +151,29 @@ describe('fleet queries', () => {
     stack.assertNoSecrets();
   });
 });
+
+describe('fleet pages beyond the relay helper’s own cap of 100', () => {
+  // 302 devices a source (two demo devices each): 604 in all
+  const stack = new Stack({ fleetSize: 300 });
+  beforeAll(() => stack.start());
+  afterAll(() => stack.close());
+  const PAGE = `query($first:Int, $after:String) { devices(first:$first, after:$after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`;
+
+  it('returns 500 edges for first: 500, the rest on the next page, and 100 when first is absent', async () => {
+    const r = await stack.gql(PAGE, { first: 500 });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.devices.totalCount).toBe(604);
+    expect(r.data.devices.edges).toHaveLength(500);
+    expect(r.data.devices.pageInfo.hasNextPage).toBe(true);
+
+    const rest = await stack.gql(PAGE, { first: 500, after: r.data.devices.pageInfo.endCursor });
+    expect(rest.data.devices.edges).toHaveLength(104);
+    expect(rest.data.devices.pageInfo.hasNextPage).toBe(false);
+    const ids = new Set([...r.data.devices.edges, ...rest.data.devices.edges].map((e: any) => e.node.id));
+    expect(ids.size).toBe(604);
+
+    const byDefault = await stack.gql(`{ devices { edges { node { id } } } }`);
+    expect(byDefault.data.devices.edges).toHaveLength(100);
+  });
+});

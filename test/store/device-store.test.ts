@@ -33,8 +33,8 @@ describe('the shared device store', () => {
   });
 
   it('shares one upstream read among concurrent queries that each want it now', async () => {
-    stack.cloud.server.setFaults({ latencyMs: 150 });
-    stack.studio.server.setFaults({ latencyMs: 150 });
+    stack.cloud.server.setFaults({ latencyMs: 600 });
+    stack.studio.server.setFaults({ latencyMs: 600 });
     try {
       resetCounts(stack);
       const answers = await Promise.all(Array.from({ length: 30 }, () => stack.gql(`query @fresh ${FLEET}`)));
