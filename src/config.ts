@@ -143,6 +143,13 @@ const configSchema = z
     mediaSecret: z.string().min(16).optional(),
     mediaUrlTtlSeconds: z.number().int().positive().default(600),
     limits: limitsConfig.prefault({}),
+    /**
+     * "require": only the documents of operations/generated/persisted-documents.json run (by documentId or APQ hash),
+     * anything else is refused: for production behind known clients. "allow": ad-hoc operations run too.
+     */
+    persistedOperations: z.enum(['allow', 'require']).default('allow'),
+    /** OpenTelemetry traces (operation, resolver, upstream call); absent: off. */
+    tracing: z.strictObject({ otlpUrl: httpUrl.optional() }).optional(),
     sources: z.array(sourceConfig).default([]),
   })
   .superRefine((cfg, ctx) => {

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Caller } from './auth.js';
 import type { Scope } from './config.js';
 import { UpstreamError } from './errors.js';
+import type { Logger } from './log.js';
 import type { Device } from './model.js';
 import type { Runtime } from './runtime.js';
 import type { FleetRead, Source } from './sources/source.js';
@@ -19,6 +21,9 @@ export interface Context {
    * so it survives the context being copied (yoga merges contexts).
    */
   freshness: { maxAgeMs: number | null };
+  /** This request's id (x-request-id), on every line of `log`. */
+  requestId: string;
+  log: Logger;
 }
 
 /**
@@ -57,9 +62,10 @@ function createLoaders(runtime: Runtime, freshness: Context['freshness']): Loade
   };
 }
 
-export function createContext(runtime: Runtime, caller: Caller): Context {
+export function createContext(runtime: Runtime, caller: Caller, requestId: string = randomUUID()): Context {
   const freshness = { maxAgeMs: null };
-  return { runtime, caller, loaders: createLoaders(runtime, freshness), partialErrors: [], freshness };
+  const log = runtime.log.child({ requestId });
+  return { runtime, caller, loaders: createLoaders(runtime, freshness), partialErrors: [], freshness, requestId, log };
 }
 
 /** Forgets what this request has read (a subscription's context lives as long as it does). */

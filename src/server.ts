@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
@@ -6,6 +7,8 @@ import { WebSocketServer } from 'ws';
 import { keyFromConnectionParams, type Caller } from './auth.js';
 import { limitExceeded } from './limits/errors.js';
 import { createMediaHandler } from './media/route.js';
+import { createMetrics } from './metrics.js';
+import { withRequestId } from './request-id.js';
 import type { Runtime } from './runtime.js';
 import { createAvgraphYoga } from './yoga.js';
 
@@ -20,52 +23,28 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function metrics(runtime: Runtime): string {
-  const lines = [
-    '# HELP avgraph_upstream_calls_total Upstream calls by source and endpoint.',
-    '# TYPE avgraph_upstream_calls_total counter',
-  ];
-  for (const s of runtime.sources.values()) {
-    for (const [endpoint, n] of Object.entries(s.callCounts())) {
-      lines.push(`avgraph_upstream_calls_total{source="${s.id}",endpoint="${endpoint}"} ${n}`);
-    }
-  }
-  lines.push(
-    '# HELP avgraph_subscription_executions_total Subscription results executed (shared by identical subscriptions).',
-    '# TYPE avgraph_subscription_executions_total counter',
-    `avgraph_subscription_executions_total ${runtime.shared.executions}`,
-    '# HELP avgraph_subscription_deliveries_total Subscription results handed to subscribers.',
-    '# TYPE avgraph_subscription_deliveries_total counter',
-    `avgraph_subscription_deliveries_total ${runtime.shared.deliveries}`,
-    '# HELP avgraph_subscription_serialisations_total Results serialised into graphql-ws frames (once per result, whatever the subscribers).',
-    '# TYPE avgraph_subscription_serialisations_total counter',
-    `avgraph_subscription_serialisations_total ${runtime.shared.serialised}`,
-    '# HELP avgraph_subscriptions_active Subscribers now open (graphql-ws and SSE).',
-    '# TYPE avgraph_subscriptions_active gauge',
-    `avgraph_subscriptions_active ${runtime.shared.subscribers}`,
-    '# HELP avgraph_subscribers_dropped_total Subscribers cut for falling behind (queue or socket buffer bound).',
-    '# TYPE avgraph_subscribers_dropped_total counter',
-    `avgraph_subscribers_dropped_total ${runtime.shared.dropped}`,
-  );
-  const redis = runtime.redisState();
-  if (redis !== 'none') lines.push('# HELP avgraph_redis_up 1 while Redis is reachable.', '# TYPE avgraph_redis_up gauge', `avgraph_redis_up ${redis === 'up' ? 1 : 0}`);
-  lines.push('# HELP avgraph_source_up 1 when the source circuit is closed.', '# TYPE avgraph_source_up gauge');
-  for (const s of runtime.sources.values()) lines.push(`avgraph_source_up{source="${s.id}"} ${s.health().circuitOpen ? 0 : 1}`);
-  return lines.join('\n') + '\n';
-}
-
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
+/** Headers an operation carries in its extensions (GraphiQL puts its Headers tab there on graphql-ws). */
+function headersOf(extensions: Readonly<Record<string, unknown>> | null | undefined): Record<string, unknown> | undefined {
+  const headers = extensions?.headers;
+  return headers && typeof headers === 'object' ? (headers as Record<string, unknown>) : undefined;
+}
+
 /** One port: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, /media, /health, /ready, /metrics. */
 export async function startServer(runtime: Runtime, port: number, host: string): Promise<RunningServer> {
-  const yoga = createAvgraphYoga(runtime);
+  const metrics = createMetrics(runtime);
+  if (runtime.config.tracing?.otlpUrl) {
+    runtime.log.warn('tracing.otlpUrl is set, but no OTLP exporter is installed: spans go only to a provider registered with enableTracing() (see README, Observability)');
+  }
+  const yoga = createAvgraphYoga(runtime, metrics.plugins);
   const media = createMediaHandler({ signer: runtime.media, sources: runtime.sources, log: runtime.log });
   const sockets = new Set<Socket>();
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'ok' });
     if (path === '/ready') {
@@ -82,8 +61,16 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       return json(res, 200, { status: redis === 'down' ? 'degraded' : 'ready', replica: runtime.replicaId, redis, sources });
     }
     if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return void res.end(metrics(runtime));
+      return void metrics.render().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (e: unknown) => {
+          runtime.log.error({ err: e instanceof Error ? e.message : String(e) }, 'metrics scrape failed');
+          res.writeHead(500).end();
+        },
+      );
     }
     if (path?.startsWith('/media/')) return void media(req, res);
     if (path === '/') {
@@ -91,7 +78,8 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       return void res.end();
     }
     return void yoga.handle(req, res);
-  });
+  };
+  const server = createServer((req, res) => withRequestId(req, res, () => route(req, res)));
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -103,12 +91,14 @@ export async function startServer(runtime: Runtime, port: number, host: string):
   const ws = useServer(
     {
       onConnect: (ctx) => {
-        const caller = runtime.access.authenticate(keyFromConnectionParams(ctx.connectionParams));
-        if (!caller) {
+        const key = keyFromConnectionParams(ctx.connectionParams);
+        const caller = runtime.access.authenticate(key);
+        // No key at all: each operation may bring its own in extensions.headers (GraphiQL sends its Headers tab so).
+        if (!caller && key !== null) {
           ctx.extra.socket.close(4401, 'Unauthorized');
           return false;
         }
-        callers.set(ctx.extra.socket, caller);
+        if (caller) callers.set(ctx.extra.socket, caller);
         return true;
       },
       execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args) as never,
@@ -116,6 +106,11 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, id, params) => {
         // ctx.subscriptions: this connection's operations in flight, this one included; over the limit it alone is refused
+        const caller = callers.get(ctx.extra.socket) ?? runtime.access.authenticate(keyFromConnectionParams(headersOf(params.extensions)));
+        if (!caller) {
+          ctx.extra.socket.close(4401, 'Unauthorized');
+          return [new GraphQLError('missing or unknown API key', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         const most = runtime.config.limits.maxSubscriptionsPerConnection;
         if (Object.keys(ctx.subscriptions).length > most) {
           return [limitExceeded('maxSubscriptionsPerConnection', most, `this connection already has ${most} operations open`, null)];
@@ -126,8 +121,9 @@ export async function startServer(runtime: Runtime, port: number, host: string):
           socket: ctx.extra.socket,
           // shared results reach this subscriber as frames carrying its operation id (useSharedSubscriptions)
           operationId: id,
+          requestId: randomUUID(),
           params,
-          caller: callers.get(ctx.extra.socket),
+          caller,
         });
         let parsed: DocumentNode;
         try {
@@ -171,6 +167,7 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // plugins let go of what they hold (the rate limiter's Redis connection)
       await yoga.dispose();
+      metrics.close();
     },
   };
 }

@@ -3,14 +3,18 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import { createGraphQLError, createYoga, isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { keyFromHeaders, type Caller } from './auth.js';
+import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.js';
 import { createContext, hasScope, type Context } from './context.js';
 import { AvgraphError, UpstreamError, ValidationError } from './errors.js';
 import { clientOf, useOperationLimits, type LimitedContext } from './limits/operation.js';
 import { shapeLimits } from './limits/shape.js';
 import type { Runtime } from './runtime.js';
+import { loadManifest, usePersistedDocuments } from './persisted.js';
+import { REQUEST_ID_HEADER, requestLog, useOperationLog } from './request-id.js';
 import { schema } from './schema/index.js';
 import { useFreshness } from './store/freshness.js';
 import { useSharedSubscriptions } from './subscriptions/use-shared.js';
+import { useTracing } from './tracing.js';
 
 /** Opens in GraphiQL: the fleet with what a dashboard shows first. */
 export const EXAMPLE_OPERATION = `# Every device of every source, with what a dashboard shows first.
@@ -38,6 +42,8 @@ export interface ServerContext {
   caller?: Caller;
   /** The Node request (HTTP) or upgrade request (graphql-ws): its address keys limits in open mode. */
   req?: IncomingMessage;
+  /** graphql-ws: the operation's request id (HTTP requests carry theirs in x-request-id). */
+  requestId?: string;
 }
 
 function unauthorized(): GraphQLError {
@@ -94,30 +100,38 @@ function maskError(error: unknown, message: string): Error {
   return yogaMaskError(error, message);
 }
 
-export function createAvgraphYoga(runtime: Runtime) {
+/** `observers`: plugins that only watch (metrics), first so they see every operation, refused ones too. */
+export function createAvgraphYoga(runtime: Runtime, observers: Plugin[] = []) {
   const { limits } = runtime.config;
   const limiter = runtime.costLimiter;
   return createYoga<ServerContext & YogaInitialContext, LimitedContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'avgraph', defaultQuery: EXAMPLE_OPERATION },
+    graphiql: graphiqlOptions(EXAMPLE_OPERATION),
+    renderGraphiQL: renderOfflineGraphiQL,
     logging: {
-      debug: (...a) => runtime.log.debug(a.map(String).join(' ')),
-      info: (...a) => runtime.log.info(a.map(String).join(' ')),
-      warn: (...a) => runtime.log.warn(a.map(String).join(' ')),
-      error: (...a) => runtime.log.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
+      debug: (...a) => requestLog(runtime.log).debug(a.map(String).join(' ')),
+      info: (...a) => requestLog(runtime.log).info(a.map(String).join(' ')),
+      warn: (...a) => requestLog(runtime.log).warn(a.map(String).join(' ')),
+      error: (...a) => requestLog(runtime.log).error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
     },
     maskedErrors: { maskError },
     // Refused by content-length, or once over while streaming (413), before any parsing.
     maxRequestBodySize: limits.maxBodyBytes,
-    context: ({ request, caller, req }) => {
+    context: ({ request, caller, req, requestId }) => {
       // graphql-ws connections authenticate once and pass their caller; HTTP requests carry their key.
       const who = caller ?? runtime.access.authenticate(keyFromHeaders((n) => request.headers.get(n)));
       if (!who) throw unauthorized();
-      return { ...createContext(runtime, who), client: clientOf(runtime.access, who, req?.socket.remoteAddress, !caller) };
+      const id = requestId ?? request.headers.get(REQUEST_ID_HEADER) ?? undefined;
+      return { ...createContext(runtime, who, id), client: clientOf(runtime.access, who, req?.socket.remoteAddress, !caller) };
     },
     plugins: [
+      ...observers,
+      useOperationLog(),
+      ...(runtime.config.tracing ? useTracing() : []),
+      // the persisted document replaces the query before anything else reads it (require mode refuses ad-hoc ones)
+      usePersistedDocuments(runtime.config.persistedOperations, loadManifest()),
       // limits first: a refused operation goes no further
       ...shapeLimits(limits),
       useOperationLimits(limits, limiter),

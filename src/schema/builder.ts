@@ -28,8 +28,11 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     // a connection's page size multiplies its items already
     edgesFieldOptions: { nullable: false, complexity: { field: 0, multiplier: 1 } },
-    nodeQueryOptions: { complexity: UPSTREAM },
-    nodesQueryOptions: { complexity: perId('ids') },
+    // Federation: Relay's generic names (PageInfo, Query.node/nodes) exist in other Relay-style subgraphs too, so they
+    // are @shareable value types/fields rather than owned by avgraph (README "In a supergraph").
+    pageInfoTypeOptions: { shareable: true },
+    nodeQueryOptions: { complexity: UPSTREAM, shareable: true },
+    nodesQueryOptions: { complexity: perId('ids'), shareable: true },
     nodeFieldOptions: { nullable: false },
   },
   errors: {

@@ -15,6 +15,8 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
 
 builder.objectType(ValidationError, {
   name: 'ValidationError',
+  // a generic name other subgraphs use too: shared as a value type in a supergraph
+  shareable: true,
   interfaces: [ErrorInterface],
   isTypeOf: (o) => o instanceof ValidationError,
   fields: (t) => ({ field: t.string({ nullable: true, resolve: (e) => e.field }) }),

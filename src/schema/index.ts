@@ -28,7 +28,7 @@ export const schema = priceEntities(
   withFreshDirective(
     builder.toSubGraphSchema({
       linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-      federationDirectives: ['@key'],
+      federationDirectives: ['@key', '@shareable'],
     }),
   ),
 );

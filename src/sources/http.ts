@@ -18,6 +18,7 @@ import {
 } from 'cockatiel';
 import { UpstreamError } from '../errors.js';
 import type { SourceHealth, Vendor } from '../model.js';
+import { inSpan } from '../tracing.js';
 import { HealthWatch } from './health-watch.js';
 import { redact } from './redact.js';
 
@@ -85,6 +86,25 @@ function parseRetryAfter(value: string | string[] | undefined): number | null {
   if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+/** One upstream attempt as it ended: `code` null on success, else the UpstreamError's code. */
+export interface UpstreamObservation {
+  sourceId: string;
+  vendor: Vendor;
+  endpoint: string;
+  status: number | null;
+  code: string | null;
+  seconds: number;
+}
+
+/** Process-wide listeners to every upstream attempt (the /metrics registries); see observeUpstream. */
+const upstreamObservers = new Set<(o: UpstreamObservation) => void>();
+
+/** Listens to every upstream attempt of this process; returns the way to stop. */
+export function observeUpstream(listener: (o: UpstreamObservation) => void): () => void {
+  upstreamObservers.add(listener);
+  return () => upstreamObservers.delete(listener);
 }
 
 /** The Retry-After an upstream sent with an error reply, for the retry to honour. */
@@ -274,8 +294,31 @@ export class HttpClient {
     );
   }
 
-  /** One request to the upstream, ended by `signal` (the call's deadline or its caller). */
+  /** One request to the upstream, in a trace span, told to the upstream observers (metrics) when it ends. */
   private async attempt<T>(
+    req: UpstreamRequest,
+    read: (body: Readable) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse<T>> {
+    const started = performance.now();
+    const tell = (status: number | null, code: string | null) => {
+      const seen: UpstreamObservation = { sourceId: this.sourceId, vendor: this.vendor, endpoint: req.endpoint, status, code, seconds: (performance.now() - started) / 1000 };
+      for (const o of upstreamObservers) o(seen);
+    };
+    return inSpan(`upstream ${req.endpoint}`, { 'avgraph.source': this.sourceId, 'avgraph.vendor': this.vendor, 'http.request.method': req.method }, async () => {
+      try {
+        const res = await this.request(req, read, signal);
+        tell(res.status, null);
+        return res;
+      } catch (e) {
+        tell(e instanceof UpstreamError ? e.status : null, (e instanceof UpstreamError ? e.code : null) ?? 'ERROR');
+        throw e;
+      }
+    });
+  }
+
+  /** One request to the upstream, ended by `signal` (the call's deadline or its caller). */
+  private async request<T>(
     req: UpstreamRequest,
     read: (body: Readable) => Promise<T>,
     signal: AbortSignal,

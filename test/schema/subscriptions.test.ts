@@ -205,6 +205,27 @@ describe('subscriptions', () => {
     await stack.gql(STOP, { id: dev.id });
   });
 
+  it('takes the key from an operation\'s extensions.headers when the connection brought none (GraphiQL), and closes with 4401 without one', async () => {
+    const open = (first: Record<string, unknown>) =>
+      new Promise<{ code: number; messages: any[] }>((resolve) => {
+        const ws = new WebSocket(stack.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+        const messages: any[] = [];
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
+        ws.on('message', (m) => {
+          const msg = JSON.parse(String(m));
+          messages.push(msg);
+          if (msg.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: first }));
+          if (msg.type === 'next' || msg.type === 'error') ws.close(1000);
+        });
+        ws.on('close', (code) => resolve({ code, messages }));
+      });
+    const query = '{ sources { name } }';
+    const keyed = await open({ query, extensions: { headers: { Authorization: `Bearer ${KEYS.reader}` } } });
+    expect(keyed.messages.find((m) => m.type === 'next')?.payload.data.sources.length).toBeGreaterThan(0);
+    expect((await open({ query })).code).toBe(4401);
+    expect((await open({ query, extensions: { headers: { Authorization: 'Bearer wrong-key-1234567' } } })).code).toBe(4401);
+  });
+
   it('closes a graphql-ws connection with 4401 for a wrong key', async () => {
     const ws = new WebSocket(stack.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
     const code = await new Promise<number>((resolve) => {
