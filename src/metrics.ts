@@ -102,6 +102,19 @@ export function createMetrics(runtime: Runtime): Metrics {
       for (const s of sources()) this.inc({ source: s.id }, runtime.pollers.get(s.id)?.polls ?? 0);
     },
   });
+  new Gauge({
+    name: 'avgraph_poller_lag_seconds',
+    help: 'How late the last poll of each source started after it was due (a busy event loop shows here first).',
+    labelNames: ['source'],
+    registers,
+    collect() {
+      this.reset();
+      for (const s of sources()) {
+        const lag = runtime.pollers.get(s.id)?.lagMs;
+        if (lag !== undefined && lag !== null) this.set({ source: s.id }, lag / 1000);
+      }
+    },
+  });
 
   const upstreamSeconds = new Histogram({
     name: 'avgraph_upstream_request_duration_seconds',

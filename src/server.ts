@@ -10,6 +10,7 @@ import { createMediaHandler } from './media/route.js';
 import { createMetrics } from './metrics.js';
 import { withRequestId } from './request-id.js';
 import type { Runtime } from './runtime.js';
+import { exportTracesTo } from './tracing.js';
 import { createAvgraphYoga } from './yoga.js';
 
 interface EnvelopedRoot {
@@ -37,9 +38,8 @@ function headersOf(extensions: Readonly<Record<string, unknown>> | null | undefi
 /** One port: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, /media, /health, /ready, /metrics. */
 export async function startServer(runtime: Runtime, port: number, host: string): Promise<RunningServer> {
   const metrics = createMetrics(runtime);
-  if (runtime.config.tracing?.otlpUrl) {
-    runtime.log.warn('tracing.otlpUrl is set, but no OTLP exporter is installed: spans go only to a provider registered with enableTracing() (see README, Observability)');
-  }
+  const otlpUrl = runtime.config.tracing?.otlpUrl;
+  const stopTracing = otlpUrl ? exportTracesTo(otlpUrl) : null;
   const yoga = createAvgraphYoga(runtime, metrics.plugins);
   const media = createMediaHandler({ signer: runtime.media, sources: runtime.sources, log: runtime.log });
   const sockets = new Set<Socket>();
@@ -168,6 +168,7 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       // plugins let go of what they hold (the rate limiter's Redis connection)
       await yoga.dispose();
       metrics.close();
+      await stopTracing?.().catch(() => undefined);
     },
   };
 }

@@ -3,6 +3,8 @@ import { context, trace, ROOT_CONTEXT, SpanStatusCode, type Attributes, type Con
 import { useOnResolve } from '@envelop/on-resolve';
 import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /**
  * Spans go to whatever TracerProvider is registered; none is by default, so every span here is OpenTelemetry's
@@ -36,13 +38,23 @@ class AsyncLocalContextManager implements ContextManager {
   }
 }
 
-/**
- * Registers `provider` for the whole process (tracing on). The OTLP exporter (@opentelemetry/exporter-trace-otlp-http)
- * is not installed: a deployment that sets `tracing.otlpUrl` adds it and passes a provider built with it here.
- */
+/** Registers `provider` for the whole process (tracing on). */
 export function enableTracing(provider: TracerProvider): void {
   context.setGlobalContextManager(new AsyncLocalContextManager());
   trace.setGlobalTracerProvider(provider);
+}
+
+/**
+ * Spans go to an OTLP/HTTP collector (`tracing.otlpUrl`, e.g. http://collector:4318/v1/traces), batched; the
+ * returned function flushes what is left and stops.
+ */
+export function exportTracesTo(otlpUrl: string): () => Promise<void> {
+  // the service name comes from OTEL_SERVICE_NAME, as for any OpenTelemetry SDK
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpUrl, timeoutMillis: 5_000 }))],
+  });
+  enableTracing(provider);
+  return () => provider.shutdown();
 }
 
 /** Runs `fn` in a child span of the active one; the span records a thrown error and ends when `fn` settles. */

@@ -62,6 +62,9 @@ export class SourcePoller {
   private startedAt = Date.now();
   /** Polls made since start; tests and benchmarks read it. */
   polls = 0;
+  /** How late the last poll started after it was due (metrics). */
+  lagMs: number | null = null;
+  private dueAt = 0;
 
   constructor(
     /** Polls read through the store, so every request meanwhile is answered from what they read. */
@@ -230,6 +233,7 @@ export class SourcePoller {
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.dueAt = Date.now() + ms;
     this.timer = setTimeout(() => void this.poll(), ms);
     this.timer.unref?.();
   }
@@ -244,6 +248,7 @@ export class SourcePoller {
 
   private async poll(): Promise<void> {
     this.timer = null;
+    this.lagMs = Math.max(0, Date.now() - this.dueAt);
     if (!this.active) return;
     if (this.running) {
       this.again = true;

@@ -55,6 +55,7 @@ describe('metrics', () => {
       'avgraph_upstream_request_duration_seconds',
       'avgraph_upstream_errors_total',
       'avgraph_poller_runs_total',
+      'avgraph_poller_lag_seconds',
       'process_cpu_seconds_total',
       'nodejs_eventloop_lag_seconds',
     ]) {
@@ -65,6 +66,7 @@ describe('metrics', () => {
     expect(text).toMatch(/^avgraph_upstream_request_duration_seconds_count\{source="studio",endpoint="[^"]+",status="200"\} [1-9]/m);
     expect(text).toMatch(/^avgraph_upstream_calls_total\{source="cloud",endpoint="[^"]+"\} [1-9]/m);
     expect(text).toMatch(/^avgraph_poller_runs_total\{source="cloud"\} [1-9]/m);
+    expect(text).toMatch(/^avgraph_poller_lag_seconds\{source="cloud"\} \d/m);
     expect(text).toMatch(/^graphql_envelop_phase_execute_count\{operationName="Fleet",operationType="query"\} [1-9]/m);
 
     stop();
