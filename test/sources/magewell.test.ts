@@ -189,11 +189,11 @@ describe('Magewell client against its simulator', () => {
     expect(dev!.firmware).toMatchObject({ version: '1.2.122', updateAvailable: true, updateInProgress: true });
     const again = await s.execute(sn, { type: 'startFirmwareUpdate' }).catch((e) => e);
     expect(again).toMatchObject({ name: 'ValidationError' });
-    // the update takes a simulated minute, then the device reboots with the new version
+    // the update takes a simulated minute, then the device reboots (still showing the old version) and comes back new
     const done = await eventually(async () => {
       const d = await s.getDevice(sn);
-      return d!.firmware?.updateInProgress ? null : d;
-    }, 4000, 'the update to finish');
+      return d!.firmware?.updateInProgress || d!.states?.includes('REBOOTING') || d!.firmware?.version !== '1.2.123' ? null : d;
+    }, 8000, 'the update to finish');
     expect(done.firmware).toMatchObject({ version: '1.2.123', updateAvailable: false, updateInProgress: false });
   });
 });
