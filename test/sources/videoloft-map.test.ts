@@ -9,7 +9,7 @@ import {
   mapAlert,
   mapCamera,
   mapConnection,
-  parseRealtime,
+  RealtimeParser,
   statusByUidd,
   treeErrors,
 } from '../../src/sources/videoloft/map.js';
@@ -145,23 +145,25 @@ describe('Videoloft mapping', () => {
 describe('Videoloft realtime parsing', () => {
   it('reads SSE data lines, bare objects and the document\'s "data": {...} shape', () => {
     const text = `data: ${JSON.stringify(REALTIME_LIVE)}\n\n${JSON.stringify(REALTIME_ALERT)}"data":${JSON.stringify(REALTIME_ALERT)}`;
-    const { messages, rest } = parseRealtime(text);
-    expect(messages.map((m) => m.type)).toEqual(['liveSession', 'alert', 'alert']);
-    expect(rest).toBe('');
+    const parser = new RealtimeParser(1 << 20);
+    expect(parser.push(Buffer.from(text)).map((m) => m.type)).toEqual(['liveSession', 'alert', 'alert']);
+    // nothing was left unfinished: the next message stands alone
+    expect(parser.push(Buffer.from(JSON.stringify(REALTIME_LIVE))).map((m) => m.type)).toEqual(['liveSession']);
   });
 
   it('keeps a message cut across chunks until it is complete, whatever the cut', () => {
     const full = `data: ${JSON.stringify(REALTIME_LIVE)}\n\ndata: ${JSON.stringify(REALTIME_ALERT)}\n\n`;
-    for (let cut = 1; cut < full.length; cut += 7) {
-      const a = parseRealtime(full.slice(0, cut));
-      const b = parseRealtime(a.rest + full.slice(cut));
-      expect([...a.messages, ...b.messages].map((m) => m.type)).toEqual(['liveSession', 'alert']);
+    const bytes = Buffer.from(full);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const parser = new RealtimeParser(1 << 20);
+      const got = [...parser.push(bytes.subarray(0, cut)), ...parser.push(bytes.subarray(cut))];
+      expect(got.map((m) => m.type)).toEqual(['liveSession', 'alert']);
     }
   });
 
   it('ignores braces inside strings', () => {
     const m = { type: 'alert', data: { uid: '1.2', id: 3, startt: 1, type: 'motion', note: 'a } { b' } };
-    expect(parseRealtime(JSON.stringify(m)).messages).toHaveLength(1);
+    expect(new RealtimeParser(1 << 20).push(Buffer.from(JSON.stringify(m)))).toHaveLength(1);
   });
 });
 

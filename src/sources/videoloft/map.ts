@@ -294,11 +294,6 @@ export class RealtimeParser {
     return messages;
   }
 
-  /** The unfinished message as text (to carry it over by hand). */
-  pending(): string {
-    return Buffer.concat(this.parts).toString('utf8');
-  }
-
   private hold(bytes: number): void {
     this.size += bytes;
     if (this.size > this.maxMessageBytes) throw new RealtimeOverflowError(this.maxMessageBytes);
@@ -316,9 +311,3 @@ function toMessage(text: string): WireRealtime | null {
   }
 }
 
-/** One-shot parsing of a whole text: the complete messages and the unfinished rest. */
-export function parseRealtime(text: string): { messages: WireRealtime[]; rest: string } {
-  const parser = new RealtimeParser(Number.POSITIVE_INFINITY);
-  const messages = parser.push(Buffer.from(text, 'utf8'));
-  return { messages, rest: parser.pending() };
-}
