@@ -54,7 +54,10 @@ function createLoaders(runtime: Runtime, freshness: Context['freshness']): Loade
     device: new DataLoader<string, Device | null>((keys) =>
       Promise.all(
         keys.map((key) => {
-          const [sourceId, vendorDeviceId] = key.split(DEVICE_KEY) as [string, string];
+          // source ids hold no space (config rule); vendor ids may
+          const at = key.indexOf(DEVICE_KEY);
+          const sourceId = key.slice(0, at);
+          const vendorDeviceId = key.slice(at + DEVICE_KEY.length);
           return settle(() => store(sourceId).device(vendorDeviceId, maxAge()));
         }),
       ),

@@ -30,9 +30,7 @@ export function deviceTarget(ctx: Context, deviceId: string): { source: Source; 
  */
 export async function freshDevice(ctx: Context, source: Source, vendorDeviceId: string): Promise<Device> {
   forgetReads(ctx);
-  const at = new Date();
   const device = await ctx.runtime.stores.get(source.id)!.refreshDevice(vendorDeviceId);
-  ctx.runtime.pubsub.publish('deviceRead', { sourceId: source.id, vendorDeviceId, device, at });
   if (!device) throw new NotFoundError('the device is gone');
   return device;
 }
@@ -41,7 +39,6 @@ export async function freshDevice(ctx: Context, source: Source, vendorDeviceId: 
 export function forgetDevice(ctx: Context, source: Source, vendorDeviceId: string): void {
   forgetReads(ctx);
   ctx.runtime.stores.get(source.id)!.forget(vendorDeviceId);
-  ctx.runtime.pubsub.publish('deviceRead', { sourceId: source.id, vendorDeviceId, device: null, at: new Date() });
 }
 
 /**

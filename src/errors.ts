@@ -67,6 +67,11 @@ export class UpstreamError extends AvgraphError {
     this.retryable = init.retryable ?? false;
     this.status = init.status ?? null;
   }
+
+  /** What rebuilds this error elsewhere (another replica): `new UpstreamError(message, e.toInit())`. */
+  toInit(): Required<UpstreamErrorInit> {
+    return { vendor: this.vendor, sourceId: this.sourceId, code: this.code, retryable: this.retryable, status: this.status };
+  }
 }
 
 /** Configuration problems: one line naming the key, printed at start-up instead of a stack trace. */

@@ -1,6 +1,9 @@
 import { UpstreamError } from '../errors.js';
 import type { Device, Vendor } from '../model.js';
 import type { FleetRead, Source } from '../sources/source.js';
+import type { Topics } from '../subscriptions/pubsub.js';
+
+type DeviceRead = Topics['deviceRead'];
 import { localReads, type SharedReads } from './shared-reads.js';
 
 /**
@@ -46,6 +49,8 @@ export class DeviceStore {
     /** Default freshness bound of this source's answers. */
     readonly maxAgeMs: number,
     private readonly shared: SharedReads = localReads,
+    /** Tells the other replicas what a command did to a device (read your writes everywhere). */
+    private readonly announce: (e: DeviceRead) => void = () => undefined,
   ) {}
 
   /** The whole fleet, read no longer than `maxAgeMs` ago. */
@@ -80,13 +85,17 @@ export class DeviceStore {
   /** After a command: this device, read again now, so the caller's next query sees the change. */
   async refreshDevice(vendorDeviceId: string): Promise<Device | null> {
     const at = Date.now();
-    this.learn(vendorDeviceId, await this.source.getDevice(vendorDeviceId), at);
+    const device = await this.source.getDevice(vendorDeviceId);
+    this.learn(vendorDeviceId, device, at);
+    this.announce({ sourceId: this.source.id, vendorDeviceId, device, at: new Date(at) });
     return this.entries.get(vendorDeviceId)?.device ?? null;
   }
 
   /** After a command that removed the device. */
   forget(vendorDeviceId: string): void {
-    this.learn(vendorDeviceId, null, Date.now());
+    const at = Date.now();
+    this.learn(vendorDeviceId, null, at);
+    this.announce({ sourceId: this.source.id, vendorDeviceId, device: null, at: new Date(at) });
   }
 
   /** What a command did to a device, read here or by another replica: taken if newer than what is here. */
@@ -106,7 +115,7 @@ export class DeviceStore {
       try {
         const { value, at } = await this.shared.read<SharedFleet>(`${this.source.id}:fleet`, maxAgeMs, async () => {
           const read = await this.source.listDevices();
-          return { devices: read.devices, failures: read.failures.map((f) => ({ message: f.message, vendor: f.vendor, sourceId: f.sourceId, code: f.code, retryable: f.retryable, status: f.status })) };
+          return { devices: read.devices, failures: read.failures.map((f) => ({ message: f.message, ...f.toInit() })) };
         });
         for (const d of value.devices) this.put(d.vendorDeviceId, d, at);
         this.fleetIds = value.devices.map((d) => d.vendorDeviceId);

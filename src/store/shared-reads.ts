@@ -43,6 +43,7 @@ export class RedisReads implements SharedReads {
     const valueKey = `${this.prefix}:state:${key}`;
     const lockKey = `${valueKey}:reading`;
     const until = Date.now() + this.lockMs;
+    let wait = 10;
     while (this.link.up && Date.now() < until) {
       let mine = false;
       try {
@@ -63,8 +64,9 @@ export class RedisReads implements SharedReads {
           await this.link.commands.eval(RELEASE, 1, lockKey, this.owner).catch(() => undefined);
         }
       }
-      // another replica is reading it: its value will be here in a moment
-      await sleep(10);
+      // another replica is reading it: its value will be here in a moment (look less often the longer it takes)
+      await sleep(wait);
+      wait = Math.min(wait * 2, 250);
     }
     return localReads.read(key, maxAgeMs, read);
   }

@@ -17,7 +17,7 @@ export function createStores(
   const stores = new Map<string, DeviceStore>();
   for (const source of sources) {
     const maxAgeMs = configs.find((c) => c.id === source.id)?.maxAgeMs ?? DEFAULT_MAX_AGE_MS[source.vendor];
-    stores.set(source.id, new DeviceStore(source, maxAgeMs, shared));
+    stores.set(source.id, new DeviceStore(source, maxAgeMs, shared, (e) => pubsub.publish('deviceRead', e)));
   }
   const reads = pubsub.subscribe('deviceRead')[Symbol.asyncIterator]();
   void (async () => {

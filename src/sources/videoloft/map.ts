@@ -310,4 +310,3 @@ function toMessage(text: string): WireRealtime | null {
     return null;
   }
 }
-
