@@ -13,10 +13,6 @@ const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The id of the request being handled, for code (yoga's logger) that is not handed the request. */
 const current = new AsyncLocalStorage<string>();
 
-export function currentRequestId(): string | undefined {
-  return current.getStore();
-}
-
 /** Adopts the caller's x-request-id if well-formed (else a new one), answers it, and handles the request under it. */
 export function withRequestId(req: IncomingMessage, res: ServerResponse, handle: () => void): void {
   const given = req.headers[REQUEST_ID_HEADER];

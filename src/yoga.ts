@@ -110,10 +110,11 @@ export function createAvgraphYoga(runtime: Runtime, observers: Plugin[] = []) {
     landingPage: false,
     graphiql: graphiqlOptions(EXAMPLE_OPERATION),
     renderGraphiQL: renderOfflineGraphiQL,
+    // yoga logs at debug on every request: nothing is built for a level that is off
     logging: {
-      debug: (...a) => requestLog(runtime.log).debug(a.map(String).join(' ')),
-      info: (...a) => requestLog(runtime.log).info(a.map(String).join(' ')),
-      warn: (...a) => requestLog(runtime.log).warn(a.map(String).join(' ')),
+      debug: (...a) => runtime.log.isLevelEnabled('debug') && requestLog(runtime.log).debug(a.map(String).join(' ')),
+      info: (...a) => runtime.log.isLevelEnabled('info') && requestLog(runtime.log).info(a.map(String).join(' ')),
+      warn: (...a) => runtime.log.isLevelEnabled('warn') && requestLog(runtime.log).warn(a.map(String).join(' ')),
       error: (...a) => requestLog(runtime.log).error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
     },
     maskedErrors: { maskError },

@@ -27,7 +27,7 @@ const FirmwareRef = builder.objectRef<Firmware>('Firmware').implement({
     progressPercent: t.int({ nullable: true, description: 'how far the whole update has come (not one of its steps), while updateInProgress', resolve: (f) => f.progressPercent }),
     failure: t.string({
       nullable: true,
-      description: "why the last update, or the check for one, failed, in the vendor's own name for it (Magewell: errNetwork, errMWFUnsupported, ...); null when it did not",
+      description: "why the last update, or the check for one, failed, in the vendor's own name for it; null when it did not",
       resolve: (f) => f.failure ?? null,
     }),
   }),

@@ -60,6 +60,8 @@ export function wallTimeToDate(t: WallTime, zone: string): Date {
   // Zones change offset at most once within a day: the offsets a day before and after are the only candidates.
   const before = offsetAt(zone, wall - DAY);
   const after = offsetAt(zone, wall + DAY);
+  // no change of offset around it (nearly always): the one offset it can have
+  if (before === after) return new Date(wall - before);
   const fits = [...new Set([before, after])].map((o) => wall - o).filter((at) => offsetAt(zone, at) === wall - at);
   return new Date(fits.length ? Math.min(...fits) : wall - before);
 }
