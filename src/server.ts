@@ -5,6 +5,7 @@ import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { keyFromConnectionParams, type Caller } from './auth.js';
+import { createDashboardHandler, isDashboardPath } from './dashboard.js';
 import { limitExceeded } from './limits/errors.js';
 import { createMediaHandler } from './media/route.js';
 import { createMetrics } from './metrics.js';
@@ -35,13 +36,14 @@ function headersOf(extensions: Readonly<Record<string, unknown>> | null | undefi
   return headers && typeof headers === 'object' ? (headers as Record<string, unknown>) : undefined;
 }
 
-/** One port: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, /media, /health, /ready, /metrics. */
+/** One port: the dashboard at /, GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, /media, /health, /ready, /metrics. */
 export async function startServer(runtime: Runtime, port: number, host: string): Promise<RunningServer> {
   const metrics = createMetrics(runtime);
   const otlpUrl = runtime.config.tracing?.otlpUrl;
   const stopTracing = otlpUrl ? exportTracesTo(otlpUrl) : null;
   const yoga = createAvgraphYoga(runtime, metrics.plugins);
   const media = createMediaHandler({ signer: runtime.media, sources: runtime.sources, log: runtime.log });
+  const dashboard = createDashboardHandler();
   const sockets = new Set<Socket>();
 
   const route = (req: IncomingMessage, res: ServerResponse): void => {
@@ -73,10 +75,7 @@ export async function startServer(runtime: Runtime, port: number, host: string):
       );
     }
     if (path?.startsWith('/media/')) return void media(req, res);
-    if (path === '/') {
-      res.writeHead(302, { location: '/graphql' });
-      return void res.end();
-    }
+    if (isDashboardPath(path!)) return dashboard(req, res);
     return void yoga.handle(req, res);
   };
   const server = createServer((req, res) => withRequestId(req, res, () => route(req, res)));

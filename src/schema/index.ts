@@ -11,6 +11,7 @@ import './stream.js';
 import './snapshot.js';
 import './share.js';
 import './query.js';
+import './viewer.js';
 import './subscription.js';
 import './mutations/device-control.js';
 import './mutations/device-maintenance.js';

@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+/**
+ * Everything the page loads comes from avgraph: scripts, styles, fonts, the API (HTTP and graphql-ws), signed /media
+ * thumbnails and HLS (hls.js runs its demuxer in a blob: worker and feeds the <video> a blob: MediaSource).
+ */
+const CSP = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+/** The built bundle, dist/web: the same path from src/dashboard.ts (tsx) and dist/dashboard.js (compiled). */
+export function bundleDir(): string {
+  return fileURLToPath(new URL('../dist/web/', import.meta.url));
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>avgraph</title>
+<p>The dashboard is not built. Run <code>npm run build:web</code> (<code>npm start</code> does it), then reload.
+GraphiQL is at <a href="/graphql">/graphql</a>.</p>`;
+
+/**
+ * The fleet dashboard at `/`: files of the Vite build, read once. Only files of the build are served (a map from
+ * URL path to file, so no path from a request ever reaches the file system); hashed assets are immutable.
+ */
+export function createDashboardHandler(dir = bundleDir()): (req: IncomingMessage, res: ServerResponse) => void {
+  const files = new Map<string, { body: Buffer; type: string }>();
+  if (existsSync(join(dir, 'index.html'))) {
+    for (const path of listFiles(dir)) {
+      const url = '/' + relative(dir, path).split(sep).join('/');
+      files.set(url, { body: readFileSync(path), type: TYPES[extname(path)] ?? 'application/octet-stream' });
+    }
+  }
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const file = files.get(path === '/' ? '/index.html' : path);
+    if (!file) {
+      if (files.size === 0 && path === '/') {
+        res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end(NOT_BUILT);
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('not found');
+    }
+    const immutable = path.startsWith('/assets/');
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-length': file.body.length,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  };
+}
+
+/** Paths the dashboard owns: its page and its build's files (GraphiQL, the API and /media keep theirs). */
+export function isDashboardPath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg';
+}
