@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   } else {
     log.info({ keys: app.runtime.config.apiKeys.map((k) => `${k.name} [${k.scopes.join(',')}]`) }, 'access control is on');
   }
-  log.info({ graphiql: `${app.url}/graphql`, startupMs: Math.round(performance.now() - t0) }, `avgraph ready: GraphiQL at ${app.url}/graphql`);
+  log.info(
+    { dashboard: `${app.url}/`, graphiql: `${app.url}/graphql`, startupMs: Math.round(performance.now() - t0) },
+    `avgraph ready: the fleet dashboard at ${app.url}/ and GraphiQL at ${app.url}/graphql`,
+  );
 
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');

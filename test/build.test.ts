@@ -30,7 +30,7 @@ describe('npm run build', () => {
     let url = '';
     while (!url) {
       if (Date.now() - t1 > 5000 || child.exitCode !== null) throw new Error(`not ready within 5 s:\n${out}\n${err}`);
-      url = out.match(/avgraph ready: GraphiQL at (http:\/\/\S+)\/graphql/)?.[1] ?? '';
+      url = out.match(/avgraph ready: the fleet dashboard at (http:\/\/\S+)\/ and/)?.[1] ?? '';
       await new Promise((r) => setTimeout(r, 25));
     }
     const ready = Date.now() - t1;
@@ -40,6 +40,10 @@ describe('npm run build', () => {
       body: JSON.stringify({ query: '{ devices { totalCount } }' }),
     });
     expect((await res.json()).data.devices.totalCount).toBeGreaterThanOrEqual(20);
+    // the compiled server finds the dashboard bundle (dist/web, built by `npm test` before vitest) as tsx does
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="app">');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     console.log(`build (emit only) ${built} ms; node ${outDir}/main.js ready in ${ready} ms`);
