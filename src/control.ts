@@ -5,6 +5,7 @@ import { checkCommandInput } from './input.js';
 import { expectId } from './lookup.js';
 import { COMMAND_CAPABILITY, type Capability, type Device, type DeviceCommand } from './model.js';
 import type { CommandResult, Source } from './sources/source.js';
+import type { CommandRecord } from './commands/record.js';
 
 export function requireScope(ctx: Context, scope: Scope): void {
   if (!hasScope(ctx, scope)) throw new PermissionDeniedError(`this API key lacks the "${scope}" scope`);
@@ -41,21 +42,18 @@ export function forgetDevice(ctx: Context, source: Source, vendorDeviceId: strin
   ctx.runtime.stores.get(source.id)!.forget(vendorDeviceId);
 }
 
+/** A device that passed every check a command makes before anything is sent, with its state as checked. */
+export interface CommandTarget {
+  source: Source;
+  vendorDeviceId: string;
+  device: Device;
+}
+
 /**
- * The one path every device control mutation takes. Everything that can be refused without the vendor is
- * refused first (scope, input bounds, id, capability, the vendor's input rules), so bad input changes nothing
- * upstream; then the device must exist and be online; then the command goes out and pollers re-read the
- * source at once.
+ * Every check of one device that needs no vendor call of the command itself: the id, the capabilities, the
+ * vendor's input rules, then that the device exists and is online.
  */
-export async function runCommand(
-  ctx: Context,
-  deviceId: string,
-  command: DeviceCommand,
-  scope: Scope,
-  extraCapability?: Capability,
-): Promise<{ source: Source; vendorDeviceId: string; device: Device | null; result: CommandResult }> {
-  requireScope(ctx, scope);
-  checkCommandInput(command);
+export async function checkTarget(ctx: Context, deviceId: string, command: DeviceCommand, extraCapability?: Capability | null): Promise<CommandTarget> {
   const { source, vendorDeviceId } = deviceTarget(ctx, deviceId);
   await requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
   if (extraCapability) await requireCapability(source, vendorDeviceId, extraCapability);
@@ -65,8 +63,45 @@ export async function runCommand(
   if (device.connection === 'OFFLINE') {
     throw new DeviceOfflineError(`${device.name} is ${device.states?.includes('REBOOTING') ? 'rebooting' : 'offline'}`);
   }
-  const result = await source.execute(vendorDeviceId, command);
-  ctx.runtime.pollers.kick(source.id);
-  const after = command.type === 'unpair' ? (forgetDevice(ctx, source, vendorDeviceId), null) : await freshDevice(ctx, source, vendorDeviceId);
-  return { source, vendorDeviceId, device: after, result };
+  return { source, vendorDeviceId, device };
+}
+
+/**
+ * Sends a checked command, tracked from here: a vendor failure is a FAILED command, a success PENDING until a
+ * read shows its effect. Pollers re-read the source at once.
+ */
+export async function sendCommand(ctx: Context, t: CommandTarget, command: DeviceCommand): Promise<{ result: CommandResult; command: CommandRecord }> {
+  const sent = await ctx.runtime.commands.run({ sourceId: t.source.id, vendorDeviceId: t.vendorDeviceId, command, before: t.device }, () =>
+    t.source.execute(t.vendorDeviceId, command),
+  );
+  ctx.runtime.pollers.kick(t.source.id);
+  return sent;
+}
+
+/** Reads the device after a command (null: the command removed it) and checks the read for the command's effect. */
+export async function readBack(ctx: Context, t: CommandTarget, command: DeviceCommand, issued: CommandRecord): Promise<{ device: Device | null; command: CommandRecord }> {
+  const { commands } = ctx.runtime;
+  const device = command.type === 'unpair' ? (forgetDevice(ctx, t.source, t.vendorDeviceId), null) : await freshDevice(ctx, t.source, t.vendorDeviceId);
+  if (device) commands.observe(t.source.id, t.vendorDeviceId, device);
+  return { device, command: commands.get(issued.id) ?? issued };
+}
+
+/**
+ * The one path every device control mutation takes. Everything that can be refused without the vendor is
+ * refused first (scope, input bounds, then checkTarget), so bad input changes nothing upstream; then the command
+ * goes out and the device is read again.
+ */
+export async function runCommand(
+  ctx: Context,
+  deviceId: string,
+  command: DeviceCommand,
+  scope: Scope,
+  extraCapability?: Capability,
+): Promise<{ source: Source; vendorDeviceId: string; device: Device | null; result: CommandResult; command: CommandRecord }> {
+  requireScope(ctx, scope);
+  checkCommandInput(command);
+  const target = await checkTarget(ctx, deviceId, command, extraCapability);
+  const { result, command: issued } = await sendCommand(ctx, target, command);
+  const after = await readBack(ctx, target, command, issued);
+  return { source: target.source, vendorDeviceId: target.vendorDeviceId, device: after.device, result, command: after.command };
 }

@@ -7,21 +7,21 @@ import type { Context } from '../../context.js';
 import { builder } from '../builder.js';
 import { PtzDirectionEnum, PtzModeEnum, SnapshotSizeEnum } from '../enums.js';
 import { MUTATION_ERRORS } from '../errors.js';
-import { devicePayload, snapshotPayload, streamPayload } from './payloads.js';
+import { trackedDevicePayload, trackedSnapshotPayload, trackedStreamPayload } from './payloads.js';
 
 const errors = { types: MUTATION_ERRORS, directResult: true } as const;
 
-/** Runs a command and answers with the device as it is afterwards. */
+/** Runs a command and answers with the device as it is afterwards, and the command to follow. */
 export async function commandDevice(ctx: Context, deviceId: string | number, command: DeviceCommand, scope: Scope, extra?: Capability) {
-  const { device } = await runCommand(ctx, String(deviceId), command, scope, extra);
+  const { device, command: tracked } = await runCommand(ctx, String(deviceId), command, scope, extra);
   if (!device) throw new NotFoundError('the device is gone');
-  return { device };
+  return { device, command: tracked };
 }
 
 function simpleDeviceMutation(name: string, success: string, command: DeviceCommand, scope: Scope) {
   builder.mutationField(name, (t) =>
     t.field({
-      type: devicePayload(success),
+      type: trackedDevicePayload(success),
       errors,
       args: { deviceId: t.arg.id({ required: true }) },
       resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, command, scope),
@@ -35,25 +35,25 @@ simpleDeviceMutation('clearFootage', 'ClearFootageSuccess', { type: 'clearFootag
 
 builder.mutationFields((t) => ({
   renameDevice: t.field({
-    type: devicePayload('RenameDeviceSuccess'),
+    type: trackedDevicePayload('RenameDeviceSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
     resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'rename', name: args.name }, 'control'),
   }),
   setUpload: t.field({
-    type: devicePayload('SetUploadSuccess'),
+    type: trackedDevicePayload('SetUploadSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), enabled: t.arg.boolean({ required: true }) },
     resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'setUpload', enabled: args.enabled }, 'control'),
   }),
   startStream: t.field({
-    type: streamPayload('StartStreamSuccess'),
+    type: trackedStreamPayload('StartStreamSuccess'),
     errors,
     description: 'with rtmpUrl: push to that RTMP server; without: start the device\'s own live stream',
     args: { deviceId: t.arg.id({ required: true }), rtmpUrl: t.arg.string() },
     resolve: async (_r, args, ctx) => {
       const rtmpUrl = args.rtmpUrl ?? null;
-      const { device, result } = await runCommand(
+      const { device, result, command: tracked } = await runCommand(
         ctx,
         String(args.deviceId),
         { type: 'startStream', rtmpUrl },
@@ -62,11 +62,11 @@ builder.mutationFields((t) => ({
       );
       const stream = device?.streams.find((s) => s.vendorStreamId === result.vendorStreamId);
       if (!stream) throw new NotFoundError('the device accepted the command but reports no such stream');
-      return { stream };
+      return { stream, command: tracked };
     },
   }),
   stopStream: t.field({
-    type: devicePayload('StopStreamSuccess'),
+    type: trackedDevicePayload('StopStreamSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), streamId: t.arg.id() },
     resolve: (_r, args, ctx) => {
@@ -83,7 +83,7 @@ builder.mutationFields((t) => ({
     },
   }),
   captureSnapshot: t.field({
-    type: snapshotPayload('CaptureSnapshotSuccess'),
+    type: trackedSnapshotPayload('CaptureSnapshotSuccess'),
     errors,
     args: {
       deviceId: t.arg.id({ required: true }),
@@ -92,19 +92,19 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, args, ctx) => {
       const command = { type: 'captureSnapshot' as const, size: args.size ?? null, notes: args.notes ?? null };
-      const { result } = await runCommand(ctx, String(args.deviceId), command, 'control');
+      const { result, command: tracked } = await runCommand(ctx, String(args.deviceId), command, 'control');
       if (!result.snapshot) throw new NotSupportedError('the device took no snapshot', 'SNAPSHOT_CAPTURE');
-      return { snapshot: result.snapshot };
+      return { snapshot: result.snapshot, command: tracked };
     },
   }),
   triggerEvent: t.field({
-    type: devicePayload('TriggerEventSuccess'),
+    type: trackedDevicePayload('TriggerEventSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), seconds: t.arg.int({ required: true }) },
     resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'triggerEvent', seconds: args.seconds }, 'control'),
   }),
   movePtz: t.field({
-    type: devicePayload('MovePtzSuccess'),
+    type: trackedDevicePayload('MovePtzSuccess'),
     errors,
     args: {
       deviceId: t.arg.id({ required: true }),

@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import { StorageKindEnum } from '../enums.js';
 import { ErrorInterface, MUTATION_ERRORS } from '../errors.js';
 import { commandDevice } from './device-control.js';
-import { devicePayload } from './payloads.js';
+import { trackedDevicePayload } from './payloads.js';
 
 // Restarting a device, erasing its storage and updating its firmware: maintenance that takes it away a while.
 
@@ -18,14 +18,14 @@ const errors = { types: MUTATION_ERRORS, directResult: true } as const;
 
 builder.mutationFields((t) => ({
   rebootDevice: t.field({
-    type: devicePayload('RebootDeviceSuccess'),
+    type: trackedDevicePayload('RebootDeviceSuccess'),
     errors,
     description: 'restarts the device; its states show REBOOTING until it answers again (scope control)',
     args: { deviceId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'reboot' }, 'control'),
   }),
   formatStorage: t.field({
-    type: devicePayload('FormatStorageSuccess'),
+    type: trackedDevicePayload('FormatStorageSuccess'),
     errors,
     description:
       'erases a storage volume and every recording on it, beyond recovery and without a way to cancel; refused while the device ' +
@@ -34,7 +34,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'formatStorage', kind: args.kind }, 'admin'),
   }),
   startFirmwareUpdate: t.field({
-    type: devicePayload('StartFirmwareUpdateSuccess'),
+    type: trackedDevicePayload('StartFirmwareUpdateSuccess'),
     errors: { types: [...MUTATION_ERRORS, AlreadyUpToDateError], directResult: true },
     description: 'looks for a newer firmware and starts installing it; AlreadyUpToDateError when there is none, and nothing is started (scope admin)',
     args: { deviceId: t.arg.id({ required: true }) },

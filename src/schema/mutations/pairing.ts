@@ -4,7 +4,7 @@ import { checkText, LIMITS } from '../../input.js';
 import { sourceFromArg } from '../../lookup.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
-import { deviceIdPayload, devicePayload } from './payloads.js';
+import { devicePayload, trackedDeviceIdPayload } from './payloads.js';
 
 const errors = { types: MUTATION_ERRORS, directResult: true } as const;
 
@@ -29,12 +29,12 @@ builder.mutationFields((t) => ({
     },
   }),
   unpairDevice: t.field({
-    type: deviceIdPayload('UnpairDeviceSuccess'),
+    type: trackedDeviceIdPayload('UnpairDeviceSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
-      await runCommand(ctx, String(args.deviceId), { type: 'unpair' }, 'admin');
-      return { deviceId: String(args.deviceId) };
+      const { command } = await runCommand(ctx, String(args.deviceId), { type: 'unpair' }, 'admin');
+      return { deviceId: String(args.deviceId), command };
     },
   }),
 }));

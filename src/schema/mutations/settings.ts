@@ -2,7 +2,7 @@ import { runCommand } from '../../control.js';
 import { NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
-import { devicePayload } from './payloads.js';
+import { trackedDevicePayload } from './payloads.js';
 
 const DeviceSettingsInput = builder.inputType('DeviceSettingsInput', {
   fields: (t) => ({
@@ -17,14 +17,14 @@ const DeviceSettingsInput = builder.inputType('DeviceSettingsInput', {
 
 builder.mutationField('updateDeviceSettings', (t) =>
   t.field({
-    type: devicePayload('UpdateDeviceSettingsSuccess'),
+    type: trackedDevicePayload('UpdateDeviceSettingsSuccess'),
     errors: { types: MUTATION_ERRORS, directResult: true },
     description: 'validated against what the vendor allows before anything is sent; a ValidationError names the field',
     args: { deviceId: t.arg.id({ required: true }), input: t.arg({ type: DeviceSettingsInput, required: true }) },
     resolve: async (_r, args, ctx) => {
-      const { device } = await runCommand(ctx, String(args.deviceId), { type: 'updateSettings', input: args.input }, 'control');
+      const { device, command } = await runCommand(ctx, String(args.deviceId), { type: 'updateSettings', input: args.input }, 'control');
       if (!device) throw new NotFoundError('the device is gone');
-      return { device };
+      return { device, command };
     },
   }),
 );
