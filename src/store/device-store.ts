@@ -43,6 +43,7 @@ export class DeviceStore {
   private failures: UpstreamError[] = [];
   private fleetRead: Promise<void> | null = null;
   private readonly deviceReads = new Map<string, Promise<void>>();
+  private readonly observers = new Set<(device: Device) => void>();
 
   constructor(
     readonly source: Source,
@@ -98,6 +99,12 @@ export class DeviceStore {
     this.announce({ sourceId: this.source.id, vendorDeviceId, device: null, at: new Date(at) });
   }
 
+  /** Calls `listener` with every state of a device the store takes (health keeps its short history this way). */
+  onObserved(listener: (device: Device) => void): () => void {
+    this.observers.add(listener);
+    return () => void this.observers.delete(listener);
+  }
+
   /** What a command did to a device, read here or by another replica: taken if newer than what is here. */
   learn(vendorDeviceId: string, device: Device | null, at: number): void {
     this.put(vendorDeviceId, device, at);
@@ -148,6 +155,8 @@ export class DeviceStore {
   private put(vendorDeviceId: string, device: Device | null, at: number): void {
     const current = this.entries.get(vendorDeviceId);
     if (current && current.at > at) return;
-    this.entries.set(vendorDeviceId, { device: device && { ...device, observedAt: new Date(at) }, at });
+    const stored = device && { ...device, observedAt: new Date(at) };
+    this.entries.set(vendorDeviceId, { device: stored, at });
+    if (stored) for (const listener of this.observers) listener(stored);
   }
 }

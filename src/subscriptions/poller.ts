@@ -17,6 +17,17 @@ export interface PollerOptions {
 
 const PUSH_SLOWDOWN = 6;
 
+/** What one poll found, told on the replica that made it (device health follows each poll this way). */
+export interface PollReport {
+  source: Source;
+  /** The fleet as read; null when the read failed. */
+  devices: Device[] | null;
+  /** Publishes where this poll's news goes: through Redis, or to this replica alone while it polls alone. */
+  publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void;
+}
+
+export type PollListener = (report: PollReport) => void;
+
 /** A set that forgets its oldest entries past a size; add() says whether the entry is new. */
 class BoundedSet {
   private readonly items = new Set<string>();
@@ -73,6 +84,7 @@ export class SourcePoller {
     private readonly log: Logger,
     private readonly opts: Required<PollerOptions>,
     private readonly leadership: Leadership,
+    private readonly listeners: ReadonlySet<PollListener> = new Set(),
   ) {}
 
   private get source(): Source {
@@ -274,6 +286,7 @@ export class SourcePoller {
     } catch (e) {
       this.failures += 1;
       this.log.warn({ source: this.source.id, failures: this.failures, err: (e as Error).message }, 'poll failed');
+      if (closing ? !this.leading && this.wanted : this.active) this.report(null, closing);
       return;
     }
     if (closing ? this.leading || !this.wanted : !this.active) return;
@@ -284,6 +297,13 @@ export class SourcePoller {
     } finally {
       this.closing = false;
     }
+    this.report(devices, closing);
+  }
+
+  private report(devices: Device[] | null, closing: boolean): void {
+    const localOnly = this.alone || closing;
+    const publish: PollReport['publish'] = (topic, payload) => this.pubsub.publish(topic, payload, { localOnly });
+    for (const listener of this.listeners) listener({ source: this.source, devices, publish });
   }
 
   /** What changed since the last read, published; the read becomes the baseline. */
@@ -372,6 +392,7 @@ export class SourcePoller {
 export class PollerSet {
   private readonly pollers = new Map<string, SourcePoller>();
   private readonly feeds: AsyncIterator<unknown>[] = [];
+  private readonly listeners = new Set<PollListener>();
 
   constructor(
     stores: Iterable<DeviceStore>,
@@ -381,7 +402,7 @@ export class PollerSet {
     leadership: Leadership = soloLeadership,
   ) {
     const full: Required<PollerOptions> = { maxBackoffMs: 60_000, kickDelayMs: 100, jitter: 0.1, ...opts };
-    for (const s of stores) this.pollers.set(s.source.id, new SourcePoller(s, pubsub, log, full, leadership));
+    for (const s of stores) this.pollers.set(s.source.id, new SourcePoller(s, pubsub, log, full, leadership, this.listeners));
     this.listen('pollKick', (e) => this.pollers.get(e.sourceId)?.kick());
     this.listen('deviceChanged', (e) => this.pollers.get(e.device.sourceId)?.observe('deviceChanged', e));
     this.listen('recordingAdded', (e) => this.pollers.get(e.item.sourceId)?.observe('recordingAdded', e));
@@ -415,6 +436,12 @@ export class PollerSet {
       return p ? [p.acquire()] : [];
     });
     return () => releases.forEach((r) => r());
+  }
+
+  /** Calls `listener` after every poll this replica makes, failed or not; the returned function stops that. */
+  onPolled(listener: PollListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** A mutation changed a source: whichever replica polls it reads it again now. */
