@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { COMMAND_TYPES } from './commands/record.js';
 
 const httpUrl = z
   .string()
@@ -118,6 +119,60 @@ const limitsConfig = z
     message: 'must be at least maxCost (or 0 to turn rate limiting off)',
   });
 
+/** When a device's health (Device.health, fleetHealth, deviceHealthChanged) turns WARNING or CRITICAL. */
+const healthConfig = z
+  .strictObject({
+    /** An OFFLINE device is CRITICAL once offline this long (WARNING before); one of UNKNOWN connection is NOT_SEEN then. */
+    offlineMinutes: z.number().min(0).default(5),
+    /** avgraph's last read of a device older than this makes its health UNKNOWN (STALE). */
+    staleMinutes: z.number().min(0).default(5),
+    /** A volume this full (percent used) is STORAGE_LOW, WARNING; at storageCriticalPercent, or FULL, CRITICAL. */
+    storageWarnPercent: z.number().min(0).max(100).default(85),
+    storageCriticalPercent: z.number().min(0).max(100).default(95),
+    /** A live stream sending slower than this share of real time is STREAM_UNDERRUN, WARNING; below the critical one, CRITICAL. */
+    throughputWarnRatio: z.number().min(0).default(0.95),
+    throughputCriticalRatio: z.number().min(0).default(0.5),
+    /**
+     * A device's upload queue that never shrank across its readings of the last uploadQueueMinutes (at least
+     * uploadQueueSamples of them) and grew by uploadQueueGrowthSeconds of footage or more is UPLOAD_QUEUE_GROWING.
+     */
+    uploadQueueMinutes: z.number().positive().default(5),
+    uploadQueueSamples: z.number().int().min(2).default(3),
+    uploadQueueGrowthSeconds: z.number().min(0).default(60),
+  })
+  .refine((h) => h.storageWarnPercent <= h.storageCriticalPercent, { path: ['storageWarnPercent'], message: 'must not exceed storageCriticalPercent' })
+  .refine((h) => h.throughputCriticalRatio <= h.throughputWarnRatio, { path: ['throughputCriticalRatio'], message: 'must not exceed throughputWarnRatio' });
+
+/** Outbound webhooks (README "Outbound webhooks"). */
+const webhooksConfig = z.strictObject({
+  /** Waits before each retry (Standard Webhooks' usual schedule, about a day in all); the attempts are one more. */
+  retryScheduleMs: z.array(z.number().int().min(0)).min(1).default([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
+  /** Multiplies the retry schedule (tests shrink it). */
+  timeScale: z.number().positive().max(1).default(1),
+  /** Share of each retry wait added or removed at random. */
+  jitter: z.number().min(0).max(1).default(0.2),
+  /** One attempt: connecting, the reply's headers and what is read of it. */
+  timeoutMs: z.number().int().min(50).default(10_000),
+  /** An endpoint whose every attempt has failed for this long is disabled. */
+  disableAfterMs: z.number().int().min(0).default(86_400_000),
+  /** Hosts or addresses webhooks may reach even when private or loopback (e.g. "127.0.0.1"). */
+  allowHosts: z.array(z.string().min(1)).default([]),
+  /** Every address allowed: receivers on a private network. */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** Largest message body; larger events are recorded DEAD, not sent. */
+  maxBodyBytes: z.number().int().min(1024).default(256 * 1024),
+  /** Bytes of a receiver's reply read at most. */
+  maxResponseBytes: z.number().int().min(0).default(64 * 1024),
+  /** Deliveries in flight at once per replica. */
+  concurrency: z.number().int().min(1).max(256).default(16),
+  /** How often the queue and due retries are looked at when nothing woke the worker. */
+  pollMs: z.number().int().min(10).default(250),
+  /** With Redis: how often endpoints are read again (changes made on another replica). */
+  refreshMs: z.number().int().min(50).default(5_000),
+  /** Deliveries kept per endpoint for the delivery log. */
+  logSize: z.number().int().min(10).default(1_000),
+}).prefault({});
+
 export const SCOPES = ['read', 'control', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -150,6 +205,27 @@ const configSchema = z
     persistedOperations: z.enum(['allow', 'require']).default('allow'),
     /** OpenTelemetry traces (operation, resolver, upstream call); absent: off. */
     tracing: z.strictObject({ otlpUrl: httpUrl.optional() }).optional(),
+    health: healthConfig.prefault({}),
+    /** Tracked commands (README "Tracked commands"). */
+    commands: z
+      .strictObject({
+        /** How long a command of each type may stay PENDING before it is TIMED_OUT; defaults per type in src/commands/record.ts. */
+        deadlineMs: z.partialRecord(z.enum(COMMAND_TYPES), z.number().int().min(10)).default({}),
+        /** How often the device of a pending command is read again. */
+        checkIntervalMs: z.number().int().min(10).default(2_000),
+        /** Commands kept for the commands query: at most this many, finished ones for retentionMs. */
+        maxRecords: z.number().int().min(1).default(1_000),
+        retentionMs: z.number().int().min(1_000).default(3_600_000),
+      })
+      .prefault({}),
+    /** runFleetCommand: devices of one source commanded at once (sources run in parallel), and devices per command. */
+    fleetCommands: z
+      .strictObject({
+        concurrencyPerSource: z.number().int().min(1).max(64).default(4),
+        maxDevices: z.number().int().min(1).default(1000),
+      })
+      .prefault({}),
+    webhooks: webhooksConfig,
     sources: z.array(sourceConfig).default([]),
   })
   .superRefine((cfg, ctx) => {

@@ -13,6 +13,11 @@ import { createCostLimiter, type CostLimiter } from './limits/rate-limit.js';
 import type { DeviceStore } from './store/device-store.js';
 import { localReads, RedisReads } from './store/shared-reads.js';
 import { createStores } from './store/stores.js';
+import { HealthService } from './health/service.js';
+import { CommandTracker } from './commands/tracker.js';
+import { RedisCommandArchive } from './commands/archive.js';
+import { createWebhookService } from './webhooks/create.js';
+import type { WebhookService } from './webhooks/service.js';
 
 /** The long-lived pieces one avgraph process shares across requests. */
 export interface Runtime {
@@ -28,8 +33,14 @@ export interface Runtime {
   media: MediaSigner;
   pubsub: PubSub;
   pollers: PollerSet;
+  /** Device health, and the announcing of its changes (src/health). */
+  health: HealthService;
+  /** Device commands from issue to confirmation (src/commands). */
+  commands: CommandTracker;
   /** graphql-ws subscriptions, shared by identical operations. */
   shared: SharedSubscriptions;
+  /** Outbound webhooks (src/webhooks). */
+  webhooks: WebhookService;
   /** This process among replicas sharing a Redis ("solo" without one). */
   replicaId: string;
   /** Whether Redis is configured, and reachable now. */
@@ -61,6 +72,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const readBound = Math.max(10_000, ...config.sources.map((s) => s.timeoutMs ?? 0));
   const stores = createStores(sources.values(), config.sources, link ? new RedisReads(link, prefix, readBound) : localReads, pubsub);
   const pollers = new PollerSet(stores.stores.values(), pubsub, log, opts.pollers, leadership);
+  const health = new HealthService(config.health, sources, stores.stores, pollers, pubsub);
+  const archive = link ? new RedisCommandArchive(link, prefix, config.commands, log) : null;
+  const commands = new CommandTracker(config.commands, stores.stores, pubsub, log, archive);
+  const webhooks = createWebhookService({ config, link, replicaId: leadership.replicaId, pubsub, pollers, sources, stores: stores.stores, log });
   const unsubscribe = [...sources.values()].map((s) =>
     s.onHealthChange((health) => {
       log.info({ source: s.id, state: health.state, circuitOpen: health.circuitOpen }, 'source health changed');
@@ -82,14 +97,20 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     media,
     pubsub,
     pollers,
+    health,
+    commands,
     replicaId: leadership.replicaId,
     redisState: () => (link ? (link.up ? 'up' : 'down') : 'none'),
     shared: new SharedSubscriptions(config.maxQueuedEvents),
+    webhooks,
     setPublicUrl(url) {
       runtime.publicUrl = url.replace(/\/+$/, '');
     },
     async close() {
+      await webhooks.close();
       pollers.stopAll();
+      health.close();
+      commands.close();
       stores.close();
       unsubscribe.forEach((u) => u());
       await leadership.close();

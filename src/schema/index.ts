@@ -13,6 +13,8 @@ import './share.js';
 import './query.js';
 import './viewer.js';
 import './subscription.js';
+import './health.js';
+import './command.js';
 import './mutations/device-control.js';
 import './mutations/device-maintenance.js';
 import './mutations/settings.js';
@@ -22,6 +24,8 @@ import './mutations/shares.js';
 import './mutations/cameras.js';
 import './mutations/camera-test.js';
 import './mutations/snapshots.js';
+import './mutations/fleet-command.js';
+import './webhooks.js';
 import './catalog.js';
 import './entities.js';
 

@@ -1,9 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
+import type { FleetProgressEvent } from '../fleet/results.js';
 import type { Device, Recording, Snapshot, SourceHealth, Stream } from '../model.js';
 import { deserialize, serialize } from '../json-dates.js';
+import { healthKey, type DeviceHealthChangedEvent } from '../health/model.js';
 import { visibleState } from './diff.js';
 import type { RedisLink } from './redis-link.js';
+import type { CommandRecord } from '../commands/record.js';
 
 export interface DeviceChangedEvent {
   device: Device;
@@ -29,10 +32,16 @@ export type Topics = {
   streamChanged: Owned<Stream>;
   snapshotAdded: Owned<Snapshot>;
   recordingAdded: Owned<Recording>;
+  /** A device's health state or reasons changed (published by the replica polling its source). */
+  deviceHealthChanged: DeviceHealthChangedEvent;
   /** A mutation asks whichever replica polls a source to read it again now. */
   pollKick: { sourceId: string };
   /** A replica read a device again after a command (null: it is gone): every replica's store takes it. */
   deviceRead: { sourceId: string; vendorDeviceId: string; device: Device | null; at: Date };
+  /** A tracked command was issued or changed state, on whichever replica sent it. */
+  commandChanged: CommandRecord;
+  /** A device of a fleet command finished, or (result null) the whole command did. */
+  fleetCommandProgress: FleetProgressEvent;
 };
 
 export interface PublishOptions {
@@ -69,10 +78,16 @@ function wellFormed(topic: keyof Topics, p: unknown): boolean {
       return isObject(p.item) && isObject(p.device) && typeof p.device.vendorDeviceId === 'string';
     case 'sourceHealthChanged':
       return typeof p.sourceId === 'string' && isObject(p.health);
+    case 'deviceHealthChanged':
+      return isObject(p.device) && typeof p.device.vendorDeviceId === 'string' && isObject(p.health) && Array.isArray(p.health.reasons) && p.at instanceof Date;
     case 'pollKick':
       return typeof p.sourceId === 'string';
     case 'deviceRead':
       return typeof p.sourceId === 'string' && typeof p.vendorDeviceId === 'string' && p.at instanceof Date;
+    case 'commandChanged':
+      return typeof p.id === 'string' && typeof p.sourceId === 'string' && typeof p.state === 'string' && p.issuedAt instanceof Date && p.deadline instanceof Date;
+    case 'fleetCommandProgress':
+      return typeof p.fleetCommandId === 'string' && (p.result === null || isObject(p.result)) && typeof p.total === 'number';
     default:
       return false;
   }
@@ -88,6 +103,10 @@ function sameNewsKey(topic: keyof Topics, payload: unknown): { thing: string; ne
     case 'streamChanged': {
       const s = (payload as Owned<Stream>).item;
       return { thing: `t|${s.sourceId}|${s.deviceVendorId}|${s.vendorStreamId}`, news: serialize(s) };
+    }
+    case 'deviceHealthChanged': {
+      const e = payload as DeviceHealthChangedEvent;
+      return { thing: `h|${e.device.sourceId}|${e.device.vendorDeviceId}`, news: healthKey(e.health) };
     }
     case 'recordingAdded': {
       const r = (payload as Owned<Recording>).item;

@@ -26,7 +26,8 @@ interface SimDevice {
   chunkCursor: number;
   chunks: WireChunk[];
   chunkSeq: number;
-  rtmp: { url: string; since: number } | null;
+  /** `speed`: how fast the push keeps up with real time, as the device reports it (1 unless a test says). */
+  rtmp: { url: string; since: number; speed: number } | null;
   afu: { enabled: boolean; queueSeconds: number; queueBytes: number; lastUpdate: number };
 }
 
@@ -100,6 +101,8 @@ export class EpiphanSimulator {
   private readonly timeScale: number;
   private readonly devices = new Map<string, SimDevice>();
   private readonly pairingCodes: Set<string>;
+  /** Tasks to accept and drop, per device id ("*": any device): how many more (Infinity: until turned off). */
+  private readonly ignoring = new Map<string, number>();
 
   constructor(options: EpiphanSimOptions) {
     this.flavor = options.flavor;
@@ -126,6 +129,14 @@ export class EpiphanSimulator {
         offline: (b) => this.setOnline(String(b.deviceId), false),
         online: (b) => this.setOnline(String(b.deviceId), true),
         'pairing-code': (b) => void this.pairingCodes.add(String(b.code)),
+        ignoreTasks: (b) => this.ignoreTasks(b),
+        // POST /__sim/rtmp-speed {deviceId, speed}: a live RTMP push falls behind (or catches up).
+        'rtmp-speed': (b) => {
+          const d = this.devices.get(String(b.deviceId));
+          if (!d?.rtmp || typeof b.speed !== 'number') return { ok: false };
+          d.rtmp.speed = b.speed;
+          return { ok: true };
+        },
       },
     );
   }
@@ -148,6 +159,27 @@ export class EpiphanSimulator {
     d.online = online;
     d.stateTime = this.now();
     return { ok: true };
+  }
+
+  /**
+   * POST /__sim/ignoreTasks {deviceId?, count? | on?}: the cloud answers tasks with 200 and the device never
+   * applies them, as when tasks wait in the cloud's queue for a device that does not pick them up.
+   */
+  private ignoreTasks(b: Record<string, unknown>) {
+    const key = typeof b.deviceId === 'string' ? b.deviceId : '*';
+    if (b.on === false || b.count === 0) this.ignoring.delete(key);
+    else this.ignoring.set(key, typeof b.count === 'number' ? b.count : Infinity);
+    return { ok: true, ignoring: Object.fromEntries([...this.ignoring].map(([k, n]) => [k, Number.isFinite(n) ? n : 'on'])) };
+  }
+
+  /** Whether this task is one to drop (and counts it). */
+  private dropsTask(deviceId: string): boolean {
+    const key = this.ignoring.has(deviceId) ? deviceId : this.ignoring.has('*') ? '*' : null;
+    if (key === null) return false;
+    const left = this.ignoring.get(key)! - 1;
+    if (left <= 0) this.ignoring.delete(key);
+    else this.ignoring.set(key, left);
+    return true;
   }
 
   private now(): number {
@@ -222,7 +254,7 @@ export class EpiphanSimulator {
         const secs = (this.now() - d.rtmp.since) * this.timeScale;
         state.rtmp = {
           url: d.rtmp.url,
-          speed: 1.0,
+          speed: d.rtmp.speed,
           bitrate: d.settings.bitrate,
           sent: { frames: Math.floor(secs * 30), bytes: Math.floor(secs * d.settings.bitrate * 125) },
         };
@@ -270,7 +302,9 @@ export class EpiphanSimulator {
       const d = this.devices.get(parts[4]!);
       if (!d) return { status: 404, json: { Status: 'error', StatusCode: 404, Message: 'Device not found' } };
       if (parts.length === 5 && req.method === 'GET') return { status: 200, json: [this.wire(d)] };
-      if (parts[5] === 'task' && req.method === 'POST') return this.task(d, req.body);
+      if (parts[5] === 'task' && req.method === 'POST') {
+        return this.dropsTask(d.id) ? { status: 200, json: { Status: 'ok', StatusCode: 200 } } : this.task(d, req.body);
+      }
       if (parts[5] === 'thumbnails' && req.method === 'GET' && this.flavor === 'AV_STUDIO') {
         this.advance(d);
         const from = Number(req.url.searchParams.get('from'));
@@ -348,7 +382,7 @@ export class EpiphanSimulator {
     } else if (studio && cmd.startsWith('rtmp.start:')) {
       const url = cmd.slice('rtmp.start:'.length);
       if (!/^rtmps?:\/\//.test(url)) return bad('Bad RTMP url');
-      d.rtmp = { url, since: now };
+      d.rtmp = { url, since: now, speed: 1.0 };
     } else if (studio && cmd === 'rtmp.stop') d.rtmp = null;
     else return bad(`Unknown command ${cmd.split(':')[0]}`);
     d.stateTime = now;
