@@ -1,0 +1,183 @@
+import {
+  CaptureSnapshotDocument,
+  MovePtzDocument,
+  StartRecordingDocument,
+  StartStreamDocument,
+  StopRecordingDocument,
+  StopStreamDocument,
+  TriggerEventDocument,
+  type Capability,
+  type PtzDirection,
+} from '../../../operations/generated/graphql.ts';
+import { store } from '../state/store.ts';
+import type { Card, StreamInfo } from '../state/types.ts';
+import { ApiError, request } from './http.ts';
+
+/** A control's failure as the page shows it: the GraphQL error type (or the transport's) and its message. */
+export interface ControlFailure {
+  type: string;
+  message: string;
+}
+
+type Result = { __typename: string; message?: string };
+
+function failure(r: Result | null | undefined): ControlFailure | null {
+  if (!r) return { type: 'EmptyResult', message: 'the server answered nothing' };
+  if (r.__typename.endsWith('Success')) return null;
+  return { type: r.__typename, message: r.message ?? r.__typename };
+}
+
+/** Runs a mutation; transport failures become a ControlFailure too, so every control shows its error the same way. */
+async function run<T>(go: () => Promise<T>, pick: (data: T) => Result | null | undefined): Promise<ControlFailure | null> {
+  try {
+    return failure(pick(await go()));
+  } catch (e) {
+    if (e instanceof ApiError) return { type: e.kind === 'graphql' ? 'GraphQLError' : e.kind === 'network' ? 'NetworkError' : 'HttpError', message: e.message };
+    return { type: 'Error', message: (e as Error).message };
+  }
+}
+
+export interface ControlSpec {
+  /** DOM test id of its button */
+  id: string;
+  label: string;
+  capability: Capability;
+  run(device: Card): Promise<ControlFailure | null>;
+}
+
+const TRIGGER_SECONDS = 30;
+
+export const startRecording: ControlSpec = {
+  id: 'ctl-start-recording',
+  label: 'Record',
+  capability: 'RECORD',
+  run: (d) =>
+    run(
+      () => request(StartRecordingDocument, { deviceId: d.id }),
+      (x) => {
+        const r = x.startRecording;
+        if (r?.__typename === 'StartRecordingSuccess') store.upsertDevice(r.device);
+        return r;
+      },
+    ),
+};
+
+export const stopRecording: ControlSpec = {
+  id: 'ctl-stop-recording',
+  label: 'Stop rec',
+  capability: 'RECORD',
+  run: (d) =>
+    run(
+      () => request(StopRecordingDocument, { deviceId: d.id }),
+      (x) => {
+        const r = x.stopRecording;
+        if (r?.__typename === 'StopRecordingSuccess') store.upsertDevice(r.device);
+        return r;
+      },
+    ),
+};
+
+export const startStream: ControlSpec = {
+  id: 'ctl-start-stream',
+  label: 'Stream',
+  capability: 'LIVE_STREAM',
+  run: (d) =>
+    run(
+      () => request(StartStreamDocument, { deviceId: d.id }),
+      (x) => {
+        const r = x.startStream;
+        if (r?.__typename === 'StartStreamSuccess') store.upsertStream({ startedAt: null, bitrateKbps: null, health: null, ...r.stream } satisfies StreamInfo, true);
+        return r;
+      },
+    ),
+};
+
+/** A push to an RTMP server the operator names (encoders that push rather than serve a stream). */
+export const pushRtmp = { id: 'ctl-push-rtmp', capability: 'RTMP_PUSH' } as const satisfies Pick<ControlSpec, 'id' | 'capability'>;
+
+export function startRtmpPush(d: Card, rtmpUrl: string): Promise<ControlFailure | null> {
+  return run(
+    () => request(StartStreamDocument, { deviceId: d.id, rtmpUrl }),
+    (x) => {
+      const r = x.startStream;
+      if (r?.__typename === 'StartStreamSuccess') store.upsertStream({ startedAt: null, bitrateKbps: null, health: null, ...r.stream } satisfies StreamInfo, true);
+      return r;
+    },
+  );
+}
+
+export const stopStream: ControlSpec = {
+  id: 'ctl-stop-stream',
+  label: 'Stop stream',
+  capability: 'LIVE_STREAM',
+  run: (d) =>
+    run(
+      () => request(StopStreamDocument, { deviceId: d.id }),
+      (x) => {
+        const r = x.stopStream;
+        if (r?.__typename === 'StopStreamSuccess') store.upsertDevice(r.device);
+        return r;
+      },
+    ),
+};
+
+export const captureSnapshot: ControlSpec = {
+  id: 'ctl-capture-snapshot',
+  label: 'Snapshot',
+  capability: 'SNAPSHOT_CAPTURE',
+  run: (d) =>
+    run(
+      () => request(CaptureSnapshotDocument, { deviceId: d.id }),
+      (x) => {
+        const r = x.captureSnapshot;
+        if (r?.__typename === 'CaptureSnapshotSuccess') {
+          const s = r.snapshot;
+          store.setSnapshot(d.id, { id: s.id, url: s.url, takenAt: s.takenAt, size: s.size });
+        }
+        return r;
+      },
+    ),
+};
+
+export const triggerEvent: ControlSpec = {
+  id: 'ctl-trigger-event',
+  label: `Trigger event (${TRIGGER_SECONDS} s)`,
+  capability: 'TRIGGER_EVENT',
+  run: (d) =>
+    run(
+      () => request(TriggerEventDocument, { deviceId: d.id, seconds: TRIGGER_SECONDS }),
+      (x) => {
+        const r = x.triggerEvent;
+        if (r?.__typename === 'TriggerEventSuccess') store.upsertDevice(r.device);
+        return r;
+      },
+    ),
+};
+
+function ptz(direction: PtzDirection, id: string, label: string): ControlSpec {
+  return {
+    id,
+    label,
+    capability: 'PTZ',
+    run: (d) => run(() => request(MovePtzDocument, { deviceId: d.id, direction, mode: 'STEP' }), (x) => x.movePtz),
+  };
+}
+
+/** One step per press; the API has no home position, so there is no home button. */
+export const ptzControls: ControlSpec[] = [
+  ptz('UP', 'ctl-ptz-up', '▲'),
+  ptz('LEFT', 'ctl-ptz-left', '◀'),
+  ptz('RIGHT', 'ctl-ptz-right', '▶'),
+  ptz('DOWN', 'ctl-ptz-down', '▼'),
+  ptz('ZOOM_IN', 'ctl-ptz-zoom-in', 'Zoom +'),
+  ptz('ZOOM_OUT', 'ctl-ptz-zoom-out', 'Zoom -'),
+];
+
+export const cardControls: ControlSpec[] = [startRecording, stopRecording, startStream, stopStream, captureSnapshot];
+
+/** Why a control cannot be used, or null: the key's scopes first, then the device's capabilities. */
+export function disabledReason(spec: Pick<ControlSpec, 'capability'>, device: Card, scopes: ReadonlySet<string>): string | null {
+  if (!scopes.has('CONTROL')) return 'this API key lacks the "control" scope';
+  if (!(device.capabilities ?? []).includes(spec.capability)) return `this device does not support ${spec.capability}`;
+  return null;
+}

@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'preact/hooks';
+import { loadFleet, loadViewer } from '../api/fleet.ts';
+import { ApiError, onPartialErrors } from '../api/http.ts';
+import { getKey, setKey } from '../api/key.ts';
+import { startLive } from '../api/live.ts';
+import { store } from '../state/store.ts';
+import { useFleet } from '../state/use-store.ts';
+import { DevicePage } from './device/DevicePage.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { FleetPage } from './fleet/FleetPage.tsx';
+import { Header } from './Header.tsx';
+import { KeyForm } from './KeyForm.tsx';
+import { Notices } from './Notices.tsx';
+import { useRoute } from './route.ts';
+
+/** Signed /media URLs live about ten minutes: a periodic read keeps thumbnails loadable and heals any drift. */
+const REFRESH_MS = 5 * 60_000;
+const BOOT_RETRY_MS = 5000;
+
+type Phase = { kind: 'booting' } | { kind: 'need-key'; error: string | null } | { kind: 'ready' };
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>({ kind: 'booting' });
+  const [attempt, setAttempt] = useState(0);
+  const fleet = useFleet();
+  const route = useRoute();
+
+  useEffect(() => onPartialErrors((messages) => messages.forEach((m) => store.notice(m))), []);
+
+  useEffect(() => {
+    let live: { stop(): void } | null = null;
+    let cancelled = false;
+    let refresh: ReturnType<typeof setInterval> | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+
+    const authFailed = (e: ApiError) => {
+      live?.stop();
+      live = null;
+      clearInterval(refresh);
+      store.setConn('offline');
+      const refused = e.kind === 'forbidden' ? 'This key may not read the fleet (it lacks the "read" scope).' : 'The server refused this key.';
+      setPhase({ kind: 'need-key', error: getKey() ? refused : null });
+      setKey(null);
+    };
+    const fetchFleet = () =>
+      loadFleet().catch((e: unknown) => {
+        if (e instanceof ApiError && e.isAuth) authFailed(e);
+        else store.notice(`Reading the fleet failed: ${(e as Error).message}`);
+      });
+
+    loadViewer().then(
+      () => {
+        if (cancelled) return;
+        setPhase({ kind: 'ready' });
+        void fetchFleet();
+        live = startLive({
+          onAuthLost: () => authFailed(new ApiError('unauthenticated', 'the live connection was refused')),
+          onReconnected: () => void fetchFleet(),
+        });
+        refresh = setInterval(() => void fetchFleet(), REFRESH_MS);
+      },
+      (e: unknown) => {
+        if (cancelled) return;
+        if (e instanceof ApiError && e.isAuth) return authFailed(e);
+        store.notice(`avgraph is not answering (${(e as Error).message}); retrying…`);
+        retry = setTimeout(() => setAttempt((n) => n + 1), BOOT_RETRY_MS);
+      },
+    );
+    return () => {
+      cancelled = true;
+      live?.stop();
+      clearInterval(refresh);
+      clearTimeout(retry);
+    };
+  }, [attempt]);
+
+  const submitKey = (key: string) => {
+    setKey(key);
+    setPhase({ kind: 'booting' });
+    setAttempt((n) => n + 1);
+  };
+
+  return (
+    <div class="app">
+      <Header fleet={fleet} />
+      <Notices notices={fleet.notices} />
+      {phase.kind === 'need-key' && <KeyForm error={phase.error} onSubmit={submitKey} />}
+      {phase.kind === 'booting' && <p class="muted pad">Connecting to avgraph…</p>}
+      {phase.kind === 'ready' && (
+        <ErrorBoundary resetKey={route.kind === 'device' ? route.id : 'fleet'}>
+          {route.kind === 'device' ? <DevicePage id={route.id} fleet={fleet} /> : <FleetPage fleet={fleet} />}
+        </ErrorBoundary>
+      )}
+    </div>
+  );
+}
