@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { Device, DeviceCommand } from '../model.js';
 import type { CommandResult } from '../sources/source.js';
 import type { DeviceStore } from '../store/device-store.js';
-import type { PubSub, Topics } from '../subscriptions/pubsub.js';
+import { onTopic, type PubSub, type Topics } from '../subscriptions/pubsub.js';
 import type { RedisCommandArchive } from './archive.js';
 import { confirms, observable, type Issued } from './confirm.js';
 import { commandError, DEFAULT_DEADLINE_MS, isFinished, matchesCommand, type CommandFilter, type CommandRecord } from './record.js';
@@ -207,20 +207,9 @@ export class CommandTracker {
   }
 
   private follow<K extends keyof Topics>(topic: K, on: (e: Topics[K]) => void): void {
-    const events = this.pubsub.subscribe(topic)[Symbol.asyncIterator]();
-    this.stops.push(() => void events.return?.());
-    void (async () => {
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return;
-        try {
-          on(next.value);
-        } catch (e) {
-          this.log.warn({ err: (e as Error).message, topic }, 'command tracking: event not handled');
-        }
-      }
-    })();
+    this.stops.push(onTopic(this.pubsub, topic, on, (e) => this.log.warn({ err: (e as Error).message, topic }, 'command tracking: event not handled')));
   }
+
 }
 
 /** Of two copies of a record, the one further along (a finished state is never undone). */

@@ -1,6 +1,6 @@
 import type { Device } from '../model.js';
 import type { PollReport } from '../subscriptions/poller.js';
-import type { PubSub } from '../subscriptions/pubsub.js';
+import { onTopic, type PubSub } from '../subscriptions/pubsub.js';
 import { healthKey, type DeviceHealth } from './model.js';
 
 const key = (d: Device) => `${d.sourceId}\u0000${d.vendorDeviceId}`;
@@ -17,7 +17,7 @@ const key = (d: Device) => `${d.sourceId}\u0000${d.vendorDeviceId}`;
  */
 export class HealthWatch {
   private readonly told = new Map<string, DeviceHealth>();
-  private readonly events: AsyncIterator<unknown>;
+  private readonly stop: () => void;
 
   constructor(
     private readonly judge: (device: Device) => DeviceHealth,
@@ -25,15 +25,7 @@ export class HealthWatch {
     /** A source's devices as last read, without reading again (for a poll that failed). */
     private readonly known: (sourceId: string) => Promise<Device[]>,
   ) {
-    const events = pubsub.subscribe('deviceHealthChanged')[Symbol.asyncIterator]();
-    this.events = events;
-    void (async () => {
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return;
-        this.told.set(key(next.value.device), next.value.health);
-      }
-    })();
+    this.stop = onTopic(pubsub, 'deviceHealthChanged', (e) => void this.told.set(key(e.device), e.health));
   }
 
   async polled(report: PollReport): Promise<void> {
@@ -48,6 +40,6 @@ export class HealthWatch {
   }
 
   close(): void {
-    void this.events.return?.();
+    this.stop();
   }
 }

@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config.js';
 import type { Source } from '../sources/source.js';
-import type { PubSub } from '../subscriptions/pubsub.js';
+import { onTopic, type PubSub } from '../subscriptions/pubsub.js';
 import { DEFAULT_MAX_AGE_MS, DeviceStore } from './device-store.js';
 import type { SharedReads } from './shared-reads.js';
 
@@ -19,14 +19,8 @@ export function createStores(
     const maxAgeMs = configs.find((c) => c.id === source.id)?.maxAgeMs ?? DEFAULT_MAX_AGE_MS[source.vendor];
     stores.set(source.id, new DeviceStore(source, maxAgeMs, shared, (e) => pubsub.publish('deviceRead', e)));
   }
-  const reads = pubsub.subscribe('deviceRead')[Symbol.asyncIterator]();
-  void (async () => {
-    for (;;) {
-      const next = await reads.next();
-      if (next.done) return;
-      const e = next.value;
-      if (e.at instanceof Date) stores.get(e.sourceId)?.learn(e.vendorDeviceId, e.device, e.at.getTime());
-    }
-  })();
-  return { stores, close: () => void reads.return?.() };
+  const close = onTopic(pubsub, 'deviceRead', (e) => {
+    if (e.at instanceof Date) stores.get(e.sourceId)?.learn(e.vendorDeviceId, e.device, e.at.getTime());
+  });
+  return { stores, close };
 }

@@ -4,7 +4,7 @@ import type { Source, SourceEvent } from '../sources/source.js';
 import type { DeviceStore } from '../store/device-store.js';
 import { changedFields } from './diff.js';
 import { soloLeadership, type Leadership, type Role } from './lease.js';
-import type { PubSub, Topics } from './pubsub.js';
+import { onTopic, type PubSub, type Topics } from './pubsub.js';
 
 export interface PollerOptions {
   /** Upper bound of the failure backoff. */
@@ -391,7 +391,7 @@ export class SourcePoller {
  */
 export class PollerSet {
   private readonly pollers = new Map<string, SourcePoller>();
-  private readonly feeds: AsyncIterator<unknown>[] = [];
+  private readonly feeds: (() => void)[] = [];
   private readonly listeners = new Set<PollListener>();
 
   constructor(
@@ -410,19 +410,7 @@ export class PollerSet {
   }
 
   private listen<K extends keyof Topics>(topic: K, handle: (event: Topics[K]) => void): void {
-    const events = this.pubsub.subscribe(topic)[Symbol.asyncIterator]();
-    this.feeds.push(events);
-    void (async () => {
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return;
-        try {
-          handle(next.value);
-        } catch {
-          // an event not of the shape this version knows (another version sharing Redis): ignored
-        }
-      }
-    })();
+    this.feeds.push(onTopic(this.pubsub, topic, handle));
   }
 
   get(sourceId: string): SourcePoller | undefined {
@@ -451,7 +439,7 @@ export class PollerSet {
 
   /** Shutdown: every poller stops, whoever still holds it. */
   stopAll(): void {
-    for (const feed of this.feeds) void feed.return?.();
+    for (const stop of this.feeds) stop();
     for (const p of this.pollers.values()) p.shutdown();
   }
 }

@@ -55,6 +55,32 @@ export interface PubSub {
   close(): Promise<void>;
 }
 
+/**
+ * Calls `handle` for each event of a topic in order (an async handler finishes before the next event) until the
+ * returned function is called. A handler's failure goes to `failed` (default: ignored, e.g. an event of another
+ * version sharing Redis) and the feed goes on.
+ */
+export function onTopic<K extends keyof Topics>(
+  pubsub: PubSub,
+  topic: K,
+  handle: (event: Topics[K]) => void | Promise<void>,
+  failed: (error: unknown) => void = () => {},
+): () => void {
+  const events = pubsub.subscribe(topic)[Symbol.asyncIterator]();
+  void (async () => {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return;
+      try {
+        await handle(next.value);
+      } catch (e) {
+        failed(e);
+      }
+    }
+  })();
+  return () => void events.return?.();
+}
+
 export interface PubSubOptions {
   /** Events cross replicas through Redis pub/sub when set; otherwise they stay in this process. */
   link?: RedisLink;

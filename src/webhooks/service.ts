@@ -7,7 +7,7 @@ import { learnSecret } from '../secrets.js';
 import type { Source } from '../sources/source.js';
 import type { DeviceStore } from '../store/device-store.js';
 import type { PollerSet } from '../subscriptions/poller.js';
-import type { PubSub, Topics } from '../subscriptions/pubsub.js';
+import { onTopic, type PubSub, type Topics } from '../subscriptions/pubsub.js';
 import { deliveryId, EVENT_TYPES, eventId, type EventSubject, type WebhookEventType } from './events.js';
 import { WebhookSender } from './sender.js';
 import { newSecret, signedHeaders } from './signature.js';
@@ -52,7 +52,7 @@ export class WebhookService {
   private endpointsCache: EndpointRecord[] = [];
   private polled = '';
   private releasePollers: (() => void) | null = null;
-  private readonly feeds: AsyncIterator<unknown>[] = [];
+  private readonly feeds: (() => void)[] = [];
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly refreshTimer: NodeJS.Timeout;
   private working = false;
@@ -158,22 +158,17 @@ export class WebhookService {
   // ---- events in ----
 
   private listen<K extends keyof Topics>(t: WebhookEventType<K>): void {
-    const events = this.deps.pubsub.subscribe(t.topic)[Symbol.asyncIterator]();
-    this.feeds.push(events);
-    void (async () => {
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return;
-        try {
-          await this.onEvent(t, next.value);
-          this.recording = true;
-        } catch (e) {
-          // without Redis reachable an event cannot be recorded durably: said in the README; told once per outage
-          if (this.recording) this.log.warn({ topic: t.topic, err: (e as Error).message }, 'webhook events not recorded until the store answers again');
-          this.recording = false;
-        }
-      }
-    })();
+    const record = async (event: Topics[K]) => {
+      await this.onEvent(t, event);
+      this.recording = true;
+    };
+    this.feeds.push(
+      onTopic(this.deps.pubsub, t.topic, record, (e) => {
+        // without Redis reachable an event cannot be recorded durably: said in the README; told once per outage
+        if (this.recording) this.log.warn({ topic: t.topic, err: (e as Error).message }, 'webhook events not recorded until the store answers again');
+        this.recording = false;
+      }),
+    );
   }
 
   private async onEvent<K extends keyof Topics>(t: WebhookEventType<K>, event: Topics[K]): Promise<void> {
@@ -353,7 +348,7 @@ export class WebhookService {
     this.closed = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
     clearInterval(this.refreshTimer);
-    for (const feed of this.feeds) void feed.return?.();
+    for (const stop of this.feeds) stop();
     this.releasePollers?.();
     this.releasePollers = null;
     await this.sender.close();

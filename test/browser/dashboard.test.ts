@@ -296,8 +296,11 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
       'hls.js fetching a segment of the playlist',
     );
     const player = page.locator('video[data-testid=player]');
-    // hls.js feeds the <video> a MediaSource (the simulator's segments are stub TS packets: nothing to decode, so no readyState)
+    // hls.js feeds the <video> a MediaSource, and the picture decodes: the simulator's sample video is 320x180
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.src), { timeout: 5_000 }).toMatch(/^blob:/);
+    await expect
+      .poll(() => player.evaluate((v: HTMLVideoElement) => ({ decoded: v.readyState >= 2, width: v.videoWidth })), { timeout: 10_000 })
+      .toEqual({ decoded: true, width: 320 });
     page.off('response', onResponse);
     expect(media.every((m) => m.status() < 400)).toBe(true);
   });

@@ -193,7 +193,7 @@ describe('Magewell client against its simulator', () => {
     const done = await eventually(async () => {
       const d = await s.getDevice(sn);
       return d!.firmware?.updateInProgress || d!.states?.includes('REBOOTING') || d!.firmware?.version !== '1.2.123' ? null : d;
-    }, 8000, 'the update to finish');
+    }, 15_000, 'the update to finish');
     expect(done.firmware).toMatchObject({ version: '1.2.123', updateAvailable: false, updateInProgress: false });
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
 import type { WireAlert, WireCameraStatus, WireDeviceSummary, WireViewerInfo } from './wire.js';
@@ -47,8 +48,12 @@ const JPEG = Buffer.from(
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
   'base64',
 );
-/** A minimal MPEG-TS packet (sync byte 0x47, padding). */
-const TS = Buffer.concat([Buffer.from([0x47, 0x1f, 0xff, 0x10]), Buffer.alloc(184, 0xff)]);
+/** Real H.264 segments (assets/videoloft), so a player plays demo video: 3 × 4 s of an event, 3 × 2 s of live. */
+const sampleVideo = (() => {
+  let loaded: { alert: Buffer[]; live: Buffer[] } | null = null;
+  const read = (name: string) => readFileSync(new URL(`../../../assets/videoloft/${name}.mpegts`, import.meta.url));
+  return () => (loaded ??= { alert: [0, 1, 2].map((n) => read(`alert-${n}`)), live: [0, 1, 2].map((n) => read(`live-${n}`)) });
+})();
 const NAMES = ['Front Door', 'Garden', 'Warehouse', 'Car Park', 'Reception', 'Loading Bay', 'Hall', 'Kitchen'];
 const OWNERS = [
   { uid: '329475', alias: 'Customer 1' },
@@ -349,7 +354,10 @@ export class VideoloftSimulator {
     }
     if (!this.tokenOk(q.get('token'))) return json(401, { error: 'Unauthorized' });
     const c = mine(q.get('uid'));
-    if (parts[0] === 'alertseg') return { status: 200, bytes: TS, contentType: 'video/mp2t' };
+    if (parts[0] === 'alertseg') {
+      const segment = sampleVideo().alert[Number(parts[3]?.split('.')[0])];
+      return segment ? { status: 200, bytes: segment, contentType: 'video/mp2t' } : json(404, { error: 'no such segment' });
+    }
     if (!c) return json(404, { error: 'Device not resident on this logger' });
     if (parts[0] === 'sendcameratask') return this.task(c, q.get('action') ?? '');
     if (parts[0] === 'alert') {
@@ -411,11 +419,17 @@ export class VideoloftSimulator {
     }
     if (parts[2] === 'chunklist_w1.m3u8') {
       const seq = Math.floor((Date.now() - c.liveSince) / 2000);
-      const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', `#EXT-X-MEDIA-SEQUENCE:${seq}`];
-      for (let n = seq; n < seq + 3; n++) lines.push('#EXTINF:2.0,', `media_w1_${n}.ts`);
+      // the live loop is 3 sample segments: each wrap back to the first is a timestamp discontinuity
+      const wrapsBefore = seq === 0 ? 0 : Math.floor((seq - 1) / 3);
+      const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', `#EXT-X-MEDIA-SEQUENCE:${seq}`, `#EXT-X-DISCONTINUITY-SEQUENCE:${wrapsBefore}`];
+      for (let n = seq; n < seq + 3; n++) {
+        if (n > 0 && n % 3 === 0) lines.push('#EXT-X-DISCONTINUITY');
+        lines.push('#EXTINF:2.0,', `media_w1_${n}.ts`);
+      }
       return { status: 200, bytes: Buffer.from(lines.join('\n') + '\n'), contentType: 'application/vnd.apple.mpegurl' };
     }
-    if (parts[2]?.endsWith('.ts')) return { status: 200, bytes: TS, contentType: 'video/mp2t' };
+    const live = parts[2]?.match(/^media_w1_(\d+)\.ts$/);
+    if (live) return { status: 200, bytes: sampleVideo().live[Number(live[1]) % 3]!, contentType: 'video/mp2t' };
     return json(404, { error: 'not found' });
   }
 
