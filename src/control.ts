@@ -78,11 +78,21 @@ export async function sendCommand(ctx: Context, t: CommandTarget, command: Devic
   return sent;
 }
 
-/** Reads the device after a command (null: the command removed it) and checks the read for the command's effect. */
+/**
+ * Reads the device after a command (null: the command removed it) and checks the read for the command's effect.
+ * The command went out whatever this read does: if it fails, the answer is the device as checked and the command
+ * stays PENDING for the tracker's own reads, rather than an error for a command that was sent.
+ */
 export async function readBack(ctx: Context, t: CommandTarget, command: DeviceCommand, issued: CommandRecord): Promise<{ device: Device | null; command: CommandRecord }> {
   const { commands } = ctx.runtime;
-  const device = command.type === 'unpair' ? (forgetDevice(ctx, t.source, t.vendorDeviceId), null) : await freshDevice(ctx, t.source, t.vendorDeviceId);
-  if (device) commands.observe(t.source.id, t.vendorDeviceId, device);
+  let device: Device | null = t.device;
+  try {
+    device = command.type === 'unpair' ? (forgetDevice(ctx, t.source, t.vendorDeviceId), null) : await freshDevice(ctx, t.source, t.vendorDeviceId);
+    if (device) commands.observe(t.source.id, t.vendorDeviceId, device);
+  } catch (e) {
+    if (e instanceof NotFoundError) throw e;
+    ctx.log.warn({ source: t.source.id, command: command.type, err: e instanceof Error ? e.message : String(e) }, 'read after a command failed');
+  }
   return { device, command: commands.get(issued.id) ?? issued };
 }
 

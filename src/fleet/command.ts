@@ -2,11 +2,11 @@ import { bulkhead } from 'cockatiel';
 import type { Scope } from '../config.js';
 import type { Context } from '../context.js';
 import { checkTarget, deviceTarget, readBack, requireScope, sendCommand, type CommandTarget } from '../control.js';
-import { DeviceOfflineError, NotFoundError, UpstreamError, ValidationError } from '../errors.js';
+import { UpstreamError, ValidationError } from '../errors.js';
 import { matchesFilter, sourcesFor, type DeviceFilter } from '../filter.js';
 import { encodeGlobalId } from '../ids.js';
 import { checkCommandInput } from '../input.js';
-import { COMMAND_CAPABILITY, type Capability, type Device, type DeviceCommand, type DeviceSettingsInput } from '../model.js';
+import type { Capability, DeviceCommand, DeviceSettingsInput } from '../model.js';
 import type { Source } from '../sources/source.js';
 import { FleetRun, fleetRuns, type FleetCommandKind } from './registry.js';
 import { errorData, FleetCommandRefusedError, type FleetDeviceResult, type FleetProblem } from './results.js';
@@ -141,13 +141,7 @@ async function checkAll(ctx: Context, ids: string[], plan: Plan): Promise<Target
 async function sendOne(ctx: Context, t: Target, command: DeviceCommand): Promise<FleetDeviceResult> {
   try {
     const { result, command: issued } = await sendCommand(ctx, t, command);
-    let device = t.device;
-    try {
-      device = (await readBack(ctx, t, command, issued)).device ?? device;
-    } catch (e) {
-      // the command went through; only the read after it failed: report the success with the state as validated
-      ctx.log.warn({ source: t.source.id, err: errorData(e, t.source).message }, 'fleet command: read after command failed');
-    }
+    const device = (await readBack(ctx, t, command, issued)).device ?? t.device;
     const vendorStreamId = result.vendorStreamId ?? null;
     return { deviceId: t.deviceId, device, vendorStreamId, commandId: issued.id, error: null, finishedAt: new Date() };
   } catch (e) {

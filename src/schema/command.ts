@@ -1,10 +1,10 @@
-import { GraphQLError } from 'graphql';
 import { COMMAND_KIND, COMMAND_STATES, COMMAND_TYPES, matchesCommand, type CommandError, type CommandFilter, type CommandRecord } from '../commands/record.js';
-import { hasScope, loadDevice, type Context } from '../context.js';
+import { loadDevice, type Context } from '../context.js';
 import { childId, decodeGlobalId, encodeGlobalId, localId, parseChildId, parseLocalId } from '../ids.js';
 import type { CommandType } from '../model.js';
 import { live } from '../subscriptions/live.js';
 import { builder } from './builder.js';
+import { requireRead } from './subscription.js';
 import { paginate } from './connection.js';
 import { connectionCost } from '../limits/cost.js';
 import { DeviceRef } from './refs.js';
@@ -114,7 +114,7 @@ builder.subscriptionField('commandChanged', (t) =>
     description: 'a command issued (PENDING) or finished, on any replica',
     args: { filter: t.arg({ type: CommandFilterInput }) },
     subscribe: (_r, args, ctx) => {
-      if (!hasScope(ctx, 'read')) throw new GraphQLError('this API key lacks the "read" scope', { extensions: { code: 'FORBIDDEN' } });
+      requireRead(ctx);
       const filter = toCommandFilter(args.filter);
       // commands are watched by the replica that sent them: no poller is needed for these events
       return live(ctx.runtime.pubsub, 'commandChanged', () => () => undefined, (r) => (matchesCommand(r, filter) ? r : null));

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { addPartialError, forgetReads, hasScope, type Context } from '../context.js';
+import { addPartialError, type Context } from '../context.js';
 import { matchesFilter, sourcesFor } from '../filter.js';
 import { fleetHealth, type FleetHealth, type HealthCounts } from '../health/fleet.js';
 import {
@@ -15,6 +15,7 @@ import type { Device } from '../model.js';
 import type { Source } from '../sources/source.js';
 import { live } from '../subscriptions/live.js';
 import { builder } from './builder.js';
+import { acquirer, fresh, requireRead } from './subscription.js';
 import { DeviceFilterInput, toDeviceFilter } from './inputs.js';
 import { DeviceRef, SourceRef } from './refs.js';
 
@@ -159,16 +160,9 @@ builder.subscriptionField('deviceHealthChanged', (t) =>
     description: "a device's health state or reasons changed; judged after each poll of its source, by the replica that polls it",
     args: { filter: t.arg({ type: DeviceFilterInput }) },
     subscribe: (_r, args, ctx) => {
-      if (!hasScope(ctx, 'read')) throw new GraphQLError('this API key lacks the "read" scope', { extensions: { code: 'FORBIDDEN' } });
+      requireRead(ctx);
       const filter = toDeviceFilter(ctx, args.filter);
-      const ids = sourcesFor(ctx.runtime.sources.values(), filter).map((s) => s.id);
-      return live(
-        ctx.runtime.pubsub,
-        'deviceHealthChanged',
-        () => ctx.runtime.pollers.acquire(ids),
-        (e) => (matchesFilter(e.device, filter) ? e : null),
-        () => forgetReads(ctx),
-      );
+      return live(ctx.runtime.pubsub, 'deviceHealthChanged', acquirer(ctx, filter), (e) => (matchesFilter(e.device, filter) ? e : null), fresh(ctx));
     },
     resolve: (e) => e,
   }),

@@ -15,17 +15,17 @@ const DeviceChangeRef = builder.objectRef<DeviceChangedEvent>('DeviceChange').im
   }),
 });
 
-function requireRead(ctx: Context): void {
+export function requireRead(ctx: Context): void {
   if (!hasScope(ctx, 'read')) throw new GraphQLError('this API key lacks the "read" scope', { extensions: { code: 'FORBIDDEN' } });
 }
 
 /** A subscription's context lives as long as it does: each event reads devices afresh. */
-function fresh(ctx: Context) {
+export function fresh(ctx: Context) {
   return () => forgetReads(ctx);
 }
 
 /** Pollers of the sources a filter can match, joined for the subscription's lifetime. */
-function acquirer(ctx: Context, filter: DeviceFilter | null) {
+export function acquirer(ctx: Context, filter: DeviceFilter | null) {
   const ids = sourcesFor(ctx.runtime.sources.values(), filter).map((s) => s.id);
   return () => ctx.runtime.pollers.acquire(ids);
 }

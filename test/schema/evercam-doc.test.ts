@@ -8,7 +8,6 @@ const TEST = `mutation($s:ID!,$in:CameraTestInput!){ r: testCamera(sourceId:$s, 
 
 describe('Evercam live JPG and camera test, end to end', () => {
   const stack = new Stack({ evercam: true });
-  let cams: { id: string; vendorDeviceId: string; connection: string }[];
   const sim = () => stack.evercam!;
   const ctl = async (name: string, body: object) =>
     (await fetch(`http://127.0.0.1:${(sim().server as any).server.address().port}/__sim/${name}`, { method: 'POST', body: JSON.stringify(body) })).json();
@@ -22,7 +21,6 @@ describe('Evercam live JPG and camera test, end to end', () => {
     // every form of the tested password must stay out of responses and logs (checked at close)
     stack.extraSecrets.push(password, encodeURIComponent(password), new URLSearchParams({ p: password }).toString().slice(2));
     await stack.start();
-    cams = await stack.deviceIds('sites');
     await ctl('camera-host', { host: camera.externalHost, port: camera.externalHttpPort, jpgUrl: camera.jpgUrl, username: camera.username, password });
   });
   afterAll(() => stack.close());

@@ -6,7 +6,7 @@ import { HttpClient, type UpstreamResponse } from '../http.js';
 import { HttpBackedSource } from '../http-source.js';
 import { vendorUrlPath } from '../path.js';
 import { vendorText } from '../redact.js';
-import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Source } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, Source } from '../source.js';
 import {
   asDeviceList,
   capabilitiesFor,

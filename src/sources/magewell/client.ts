@@ -5,7 +5,7 @@ import type { Capability, Device, DeviceCommand, DeviceState, Recording, SourceH
 import { HealthWatch } from '../health-watch.js';
 import type { UpstreamResponse } from '../http.js';
 import { readPages } from '../paging.js';
-import type { CommandResult, FleetRead, MediaRequest, MediaResponse, Shares, Source } from '../source.js';
+import type { CommandResult, FleetRead, MediaRequest, Shares, Source } from '../source.js';
 import { Encoder } from './encoder.js';
 import {
   CAPABILITIES,
