@@ -214,6 +214,8 @@ export interface Device {
   liveSnapshot?: MediaRef | null;
   /** Absent where the vendor reports none. */
   states?: DeviceState[];
+  /** The IANA zone of the device's own clock, where the vendor names one: the calendar of its snapshot archive. */
+  timeZone?: string | null;
   /** The vendor's own payload with secrets removed; only admins see it. */
   vendorData: unknown;
 }

@@ -154,6 +154,11 @@ builder.node(DeviceRef, {
     isRecording: t.boolean({ nullable: true, description: 'null when the vendor does not know', resolve: (d) => d.isRecording }),
     isStreaming: t.boolean({ nullable: true, resolve: (d) => d.isStreaming }),
     lastSeenAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => d.lastSeenAt }),
+    timeZone: t.string({
+      nullable: true,
+      description: "the IANA time zone of the device's clock where the vendor names one (Evercam): snapshotDays and snapshotHours count in it",
+      resolve: (d) => d.timeZone ?? null,
+    }),
     observedAt: t.field({
       type: 'DateTime',
       nullable: true,

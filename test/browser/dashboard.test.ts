@@ -305,6 +305,43 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     expect(media.every((m) => m.status() < 400)).toBe(true);
   });
 
+  it('walks the Evercam snapshot archive by day and hour in the camera’s own time zone', async () => {
+    const { page } = wall;
+    const cams = await stack.gql(`{ devices(filter: { vendors: [EVERCAM] }) { edges { node { id timeZone connection } } } }`);
+    // a camera whose zone is not UTC, so a calendar counted in UTC would pick the wrong snapshots
+    const cam = cams.data.devices.edges.map((e: { node: { id: string; timeZone: string | null } }) => e.node).find((n: { timeZone: string | null }) => n.timeZone && n.timeZone !== 'UTC');
+    expect(cam).toBeTruthy();
+    const zone: string = cam.timeZone;
+    // the newest snapshot, and its wall time in the camera's zone
+    const newest = await stack.gql(`query($id: ID!, $t: DateTime!) { device(id: $id) { snapshotAt(time: $t) { takenAt } } }`, { id: cam.id, t: new Date().toISOString() });
+    const taken = new Date(newest.data.device.snapshotAt.takenAt);
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric' })
+        .formatToParts(taken)
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    const days = await stack.gql(`query($id: ID!, $y: Int!, $m: Int!) { device(id: $id) { snapshotDays(year: $y, month: $m) } }`, { id: cam.id, y: parts.year, m: parts.month });
+    expect(days.data.device.snapshotDays).toContain(parts.day);
+
+    await page.goto(`${stack.url}/#/device/${encodeURIComponent(cam.id)}`);
+    const archive = page.locator('[data-testid=snapshot-archive]');
+    await archive.waitFor({ timeout: 5_000 });
+    await expect.poll(() => archive.innerText(), { timeout: 5_000 }).toContain(zone);
+    // the archive opens on the camera's current month: step back to the newest snapshot's, whose days are the API's
+    const now = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric' }).formatToParts(new Date()).map((p) => [p.type, Number(p.value)]),
+    );
+    for (let back = (now.year! - parts.year!) * 12 + now.month! - parts.month!; back > 0; back--) await archive.getByLabel('previous month').click();
+    const shownDays = () => archive.locator('[data-testid=archive-day]').evaluateAll((els) => els.map((e) => Number(e.textContent)));
+    await expect.poll(shownDays, { timeout: 5_000 }).toEqual(days.data.device.snapshotDays);
+    await archive.locator('[data-testid=archive-day]', { hasText: new RegExp(`^${parts.day}$`) }).click();
+    await archive.locator('[data-testid=archive-hour]', { hasText: `${String(parts.hour).padStart(2, '0')}h` }).click();
+    // the hour holds the newest snapshot: the page asked for that hour of the camera's clock, not of UTC
+    const shots = archive.locator('img[data-testid=archive-snapshot]');
+    await expect.poll(() => shots.count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(await shots.evaluateAll((els) => els.map((e) => e.getAttribute('alt')))).toContain(newest.data.device.snapshotAt.takenAt);
+  });
+
   it('never sent a request to any host but avgraph', () => {
     expect(tabs.flatMap((t) => t.elsewhere)).toEqual([]);
     // the fence saw the traffic it judges: the page, its bundle, the API, /media

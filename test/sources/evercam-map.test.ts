@@ -40,12 +40,14 @@ describe('Evercam mapping', () => {
       connection: 'ONLINE',
       lastSeenAt: new Date(1700000150 * 1000),
       capabilities: ['SNAPSHOT_CAPTURE', 'SHARE'],
+      timeZone: 'Europe/Dublin',
     });
     const text = JSON.stringify(d);
     expect(text).not.toContain('very-secret-cam-pass');
     expect(text).not.toContain('cam_username');
     expect(publicCamera(CAMERA)).toMatchObject({ external_host: 'gate.example.net', external_rtsp_port: 9000, timezone: 'Europe/Dublin' });
     expect(mapCamera('sites', { ...CAMERA, is_online: false }).connection).toBe('OFFLINE');
+    expect(mapCamera('sites', { ...CAMERA, timezone: null }).timeZone).toBeNull();
   });
 
   it('accepts wrapped, bare-array and bare-object replies', () => {

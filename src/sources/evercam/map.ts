@@ -45,6 +45,7 @@ export function mapCamera(sourceId: string, c: WireCamera): Device {
     streams: [],
     latestSnapshot: null,
     liveSnapshot: { sourceId, ref: ref.live(c.id) },
+    timeZone: c.timezone || null,
     vendorData: publicCamera(c),
   };
 }

@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SnapshotArchiveDocument, SnapshotDaysDocument, SnapshotHoursDocument, type SnapshotRowFragment } from '../../../../operations/generated/graphql.ts';
 import { request } from '../../api/http.ts';
-import { cameraOffsetMs } from './camera-clock.ts';
+import { instantOf, localTime, zoneLabel } from './camera-clock.ts';
 
-const HOUR = 3_600_000;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 interface Month {
@@ -11,9 +10,9 @@ interface Month {
   month: number;
 }
 
-/** The stored snapshots by month → day → hour, in the camera's own calendar. */
-export function SnapshotArchive({ deviceId }: { deviceId: string }) {
-  const [offset, setOffset] = useState<number | null>(null);
+/** The stored snapshots by month → day → hour, in the camera's own calendar (its zone; UTC where it names none). */
+export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; timeZone: string | null }) {
+  const zone = timeZone ?? 'UTC';
   const [month, setMonth] = useState<Month | null>(null);
   const [days, setDays] = useState<number[] | null>(null);
   const [day, setDay] = useState<number | null>(null);
@@ -31,21 +30,9 @@ export function SnapshotArchive({ deviceId }: { deviceId: string }) {
   };
 
   useEffect(() => {
-    setOffset(null);
-    cameraOffsetMs(deviceId).then(
-      (o) => {
-        setOffset(o);
-        const local = new Date(Date.now() + o);
-        setMonth({ year: local.getUTCFullYear(), month: local.getUTCMonth() + 1 });
-      },
-      (e) => {
-        fail(e);
-        setOffset(0);
-        const now = new Date();
-        setMonth({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 });
-      },
-    );
-  }, [deviceId]);
+    const now = localTime(zone, Date.now());
+    setMonth({ year: now.year, month: now.month });
+  }, [deviceId, zone]);
 
   useEffect(() => {
     if (!month) return;
@@ -75,8 +62,9 @@ export function SnapshotArchive({ deviceId }: { deviceId: string }) {
     setBig(null);
     setShots(null);
     const current = latest();
-    const from = Date.UTC(month.year, month.month - 1, day, h) - (offset ?? 0);
-    request(SnapshotArchiveDocument, { id: deviceId, from: new Date(from).toISOString(), to: new Date(from + HOUR - 1).toISOString(), first: 100 }).then(
+    const from = instantOf(zone, month.year, month.month, day, h);
+    const to = instantOf(zone, month.year, month.month, day, h + 1);
+    request(SnapshotArchiveDocument, { id: deviceId, from: new Date(from).toISOString(), to: new Date(to - 1).toISOString(), first: 100 }).then(
       (r) => current() && setShots((r.device?.snapshots?.edges ?? []).map((e) => e?.node).filter((n): n is SnapshotRowFragment => Boolean(n))),
       fail,
     );
@@ -107,7 +95,9 @@ export function SnapshotArchive({ deviceId }: { deviceId: string }) {
           <button type="button" class="btn small" onClick={() => shift(1)} aria-label="next month">
             ›
           </button>
-          {offset !== null && offset !== 0 && <span class="muted small">camera time UTC{formatOffset(offset)}</span>}
+          <span class="muted small">
+            camera time: {zone} ({zoneLabel(zone, Date.now())})
+          </span>
         </div>
       )}
       {days === null ? (
@@ -147,7 +137,7 @@ export function SnapshotArchive({ deviceId }: { deviceId: string }) {
           {shots.map((s) => (
             <button key={s.id} type="button" class="shot" onClick={() => setBig(s)} title={s.takenAt ?? ''}>
               <img data-testid="archive-snapshot" src={s.url} alt={s.takenAt ?? 'snapshot'} loading="lazy" />
-              <span class="small">{s.takenAt ? new Date(new Date(s.takenAt).getTime() + (offset ?? 0)).toISOString().slice(11, 16) : ''}</span>
+              <span class="small">{s.takenAt ? clock(localTime(zone, Date.parse(s.takenAt))) : ''}</span>
             </button>
           ))}
         </div>
@@ -156,8 +146,6 @@ export function SnapshotArchive({ deviceId }: { deviceId: string }) {
   );
 }
 
-function formatOffset(ms: number): string {
-  const m = Math.round(ms / 60_000);
-  const a = Math.abs(m);
-  return `${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+function clock(t: { hour: number; minute: number }): string {
+  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }

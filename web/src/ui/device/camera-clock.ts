@@ -1,32 +1,48 @@
-import { SnapshotAtDocument, SnapshotHoursDocument } from '../../../../operations/generated/graphql.ts';
-import { request } from '../../api/http.ts';
-
-const HOUR = 3_600_000;
-const MAX_OFFSET = 14 * HOUR;
-
 /**
- * The archive calendar counts days and hours in the camera's time zone, which the API does not name. The camera's
- * offset from UTC follows from its newest snapshot: its UTC time against the newest (day, hour) of the calendar.
- * 0 when the camera has no snapshot (then there is nothing to place anyway).
+ * Wall-clock arithmetic in a camera's own IANA zone (Device.timeZone): the archive calendar counts days and hours in
+ * it. Intl knows each zone's rules, so an hour picked on a DST-change day maps to the right UTC instant.
  */
-export async function cameraOffsetMs(deviceId: string): Promise<number> {
-  const at = await request(SnapshotAtDocument, { id: deviceId, time: new Date().toISOString() });
-  const taken = at.device?.snapshotAt?.takenAt;
-  if (!taken) return 0;
-  const t = new Date(taken);
-  const days = [-1, 0, 1].map((delta) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() + delta)));
-  const hours = await Promise.all(
-    days.map((d) =>
-      request(SnapshotHoursDocument, { id: deviceId, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }).then(
-        (r) => r.device?.snapshotHours ?? [],
-      ),
-    ),
-  );
-  let latestLocal = -Infinity;
-  days.forEach((d, i) => {
-    for (const h of hours[i]!) latestLocal = Math.max(latestLocal, d.getTime() + h * HOUR);
-  });
-  if (!Number.isFinite(latestLocal)) return 0;
-  const offset = latestLocal - Math.floor(t.getTime() / HOUR) * HOUR;
-  return Math.abs(offset) <= MAX_OFFSET ? offset : 0;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function format(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/** The wall time in `timeZone` at the instant `at` (ms since the epoch). */
+export function localTime(timeZone: string, at: number): LocalTime {
+  const parts = Object.fromEntries(format(timeZone).formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute! };
+}
+
+/** How far `timeZone` is ahead of UTC at the instant `at`, in ms. */
+function offsetAt(timeZone: string, at: number): number {
+  const t = localTime(timeZone, at);
+  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - Math.floor(at / 60_000) * 60_000;
+}
+
+/** The instant a wall time in `timeZone` names (the earlier one where a DST change repeats it). */
+export function instantOf(timeZone: string, year: number, month: number, day: number, hour: number): number {
+  const asUtc = Date.UTC(year, month - 1, day, hour);
+  const first = asUtc - offsetAt(timeZone, asUtc);
+  return asUtc - offsetAt(timeZone, first);
+}
+
+/** "UTC+01:00" for the zone at the instant `at`. */
+export function zoneLabel(timeZone: string, at: number): string {
+  const m = Math.round(offsetAt(timeZone, at) / 60_000);
+  const a = Math.abs(m);
+  return `UTC${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
