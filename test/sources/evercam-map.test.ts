@@ -48,6 +48,9 @@ describe('Evercam mapping', () => {
     expect(publicCamera(CAMERA)).toMatchObject({ external_host: 'gate.example.net', external_rtsp_port: 9000, timezone: 'Europe/Dublin' });
     expect(mapCamera('sites', { ...CAMERA, is_online: false }).connection).toBe('OFFLINE');
     expect(mapCamera('sites', { ...CAMERA, timezone: null }).timeZone).toBeNull();
+    // a zone no client could compute with is no zone
+    expect(mapCamera('sites', { ...CAMERA, timezone: 'Europe/Dublin ' }).timeZone).toBeNull();
+    expect(mapCamera('sites', { ...CAMERA, timezone: 'Mars/Olympus' }).timeZone).toBeNull();
   });
 
   it('accepts wrapped, bare-array and bare-object replies', () => {

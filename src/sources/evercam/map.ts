@@ -14,6 +14,16 @@ export function unwrap<T>(body: unknown, key: string): T[] {
 
 export const CAPABILITIES: Capability[] = ['SNAPSHOT_CAPTURE', 'SHARE'];
 
+/** The camera's zone when it is one the runtime's time zone database knows (a client computes with it), else null. */
+function ianaZone(zone: string | null | undefined): string | null {
+  if (!zone) return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 /** The camera without its credentials: vendorData may show hosts and ports, never cam_username/cam_password. */
 export function publicCamera(c: WireCamera): Omit<WireCamera, 'cam_username' | 'cam_password'> {
   const { cam_username: _u, cam_password: _p, ...rest } = c;
@@ -45,7 +55,7 @@ export function mapCamera(sourceId: string, c: WireCamera): Device {
     streams: [],
     latestSnapshot: null,
     liveSnapshot: { sourceId, ref: ref.live(c.id) },
-    timeZone: c.timezone || null,
+    timeZone: ianaZone(c.timezone),
     vendorData: publicCamera(c),
   };
 }
