@@ -1,10 +1,11 @@
+import { localId } from '../ids.js';
 import type { Device } from '../model.js';
 import type { QueueSample } from './model.js';
 
-/** Readings kept per device at most, however often it is read: the oldest go first. */
-const MAX_READINGS = 64;
+/** Readings kept per device's window at most, however often it is read: one per 1/STEPS of the window, and the newest. */
+const STEPS = 64;
 
-const key = (d: Device) => `${d.sourceId}\u0000${d.vendorDeviceId}`;
+const key = (d: Device) => localId(d.sourceId, d.vendorDeviceId);
 
 /**
  * The readings of each device's upload queue over the last while, fed with every state the device stores
@@ -12,8 +13,11 @@ const key = (d: Device) => `${d.sourceId}\u0000${d.vendorDeviceId}`;
  */
 export class QueueHistory {
   private readonly samples = new Map<string, QueueSample[]>();
+  private readonly stepMs: number;
 
-  constructor(private readonly windowMs: number) {}
+  constructor(private readonly windowMs: number) {
+    this.stepMs = windowMs / STEPS;
+  }
 
   /** A state the store took; one without an upload queue reading forgets the device's readings. */
   record(device: Device): void {
@@ -27,13 +31,24 @@ export class QueueHistory {
     const last = list[list.length - 1];
     // the same read seen again (shared between replicas), or an older one arriving late: nothing new
     if (last && at <= last.at) return;
-    list.push({ at, seconds });
-    const keep = list.filter((s) => s.at >= at - this.windowMs).slice(-MAX_READINGS);
-    this.samples.set(key(device), keep);
+    const kept = list[list.length - 2];
+    // the last reading is within a step of the one kept before it: the newer one takes its place, so readings
+    // stay a step apart and the window keeps its whole length however often the device is read
+    if (last && kept && last.at - kept.at < this.stepMs) list[list.length - 1] = { at, seconds };
+    else list.push({ at, seconds });
+    const old = list.findIndex((s) => s.at >= at - this.windowMs);
+    this.samples.set(key(device), old > 0 ? list.slice(old) : list);
   }
 
   /** Oldest first. */
   of(device: Device): readonly QueueSample[] {
     return this.samples.get(key(device)) ?? [];
+  }
+
+  /** A successful poll of a source showed these devices: the readings of its others are dropped. */
+  retain(sourceId: string, devices: readonly Device[]): void {
+    const present = new Set(devices.map(key));
+    const prefix = localId(sourceId, '');
+    for (const k of this.samples.keys()) if (k.startsWith(prefix) && !present.has(k)) this.samples.delete(k);
   }
 }

@@ -1,3 +1,4 @@
+import type { Logger } from '../log.js';
 import type { Device } from '../model.js';
 import type { Source } from '../sources/source.js';
 import type { DeviceStore } from '../store/device-store.js';
@@ -5,6 +6,7 @@ import type { PollerSet } from '../subscriptions/poller.js';
 import type { PubSub } from '../subscriptions/pubsub.js';
 import { deviceHealth } from './compute.js';
 import { QueueHistory } from './history.js';
+import type { HealthLedger } from './ledger.js';
 import type { DeviceHealth, HealthThresholds } from './model.js';
 import { HealthWatch } from './watch.js';
 
@@ -20,16 +22,23 @@ export class HealthService {
     stores: ReadonlyMap<string, DeviceStore>,
     pollers: PollerSet,
     pubsub: PubSub,
+    /** Where the polling replica leaves what it said, for the next one (null without Redis). */
+    ledger: HealthLedger | null,
+    log: Logger,
   ) {
     this.history = new QueueHistory(thresholds.uploadQueueMinutes * 60_000);
     this.watch = new HealthWatch(
       (d) => this.of(d),
       pubsub,
       async (id) => (await stores.get(id)?.fleet(Number.POSITIVE_INFINITY))?.devices ?? [],
+      ledger,
     );
     this.stop = [
       ...[...stores.values()].map((s) => s.onObserved((d) => this.history.record(d))),
-      pollers.onPolled((r) => void this.watch.polled(r)),
+      pollers.onPolled((r) => {
+        if (r.devices) this.history.retain(r.source.id, r.devices);
+        this.watch.polled(r).catch((e: unknown) => log.warn({ source: r.source.id, err: (e as Error).message }, 'judging device health failed'));
+      }),
     ];
   }
 

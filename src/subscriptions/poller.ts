@@ -22,6 +22,10 @@ export interface PollReport {
   source: Source;
   /** The fleet as read; null when the read failed. */
   devices: Device[] | null;
+  /** The first poll since this replica took up polling the source (at start, or from another replica). */
+  first: boolean;
+  /** Its news goes to every replica (not while this replica polls alone, nor in its last read after). */
+  shared: boolean;
   /** Publishes where this poll's news goes: through Redis, or to this replica alone while it polls alone. */
   publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void;
 }
@@ -65,6 +69,8 @@ export class SourcePoller {
   private alone = false;
   /** The one last read after working alone is under way (see readAloneOnceMore). */
   private closing = false;
+  /** This replica took up polling and has not reported a poll since. */
+  private tookUp = false;
   /** Pushed recordings whose device no poll has shown yet; sent after the next poll. */
   private waiting: Recording[] = [];
   /** Recordings and snapshots already announced, so pollers and feeds never announce one twice. */
@@ -169,6 +175,7 @@ export class SourcePoller {
   private lead(): void {
     if (this.leading) return;
     this.leading = true;
+    this.tookUp = true;
     if (!this.baseline) this.startedAt = Date.now();
     this.schedule(0);
     this.unwatch = this.source.watch?.((e) => this.onPush(e)) ?? null;
@@ -286,10 +293,10 @@ export class SourcePoller {
     } catch (e) {
       this.failures += 1;
       this.log.warn({ source: this.source.id, failures: this.failures, err: (e as Error).message }, 'poll failed');
-      if (closing ? !this.leading && this.wanted : this.active) this.report(null, closing);
+      if (this.mayTell(closing)) this.report(null, closing);
       return;
     }
-    if (closing ? this.leading || !this.wanted : !this.active) return;
+    if (!this.mayTell(closing)) return;
     // no push feed or poll runs while a closing read does (the replica follows now): the flag is its alone
     this.closing = closing;
     try {
@@ -300,10 +307,17 @@ export class SourcePoller {
     this.report(devices, closing);
   }
 
+  /** A read's news may go out: a poll's while this replica polls, a closing read's while it follows. */
+  private mayTell(closing: boolean): boolean {
+    return closing ? !this.leading && this.wanted : this.active;
+  }
+
   private report(devices: Device[] | null, closing: boolean): void {
     const localOnly = this.alone || closing;
+    const first = this.tookUp && !closing;
+    if (!closing) this.tookUp = false;
     const publish: PollReport['publish'] = (topic, payload) => this.pubsub.publish(topic, payload, { localOnly });
-    for (const listener of this.listeners) listener({ source: this.source, devices, publish });
+    for (const listener of this.listeners) listener({ source: this.source, devices, first, shared: !localOnly, publish });
   }
 
   /** What changed since the last read, published; the read becomes the baseline. */

@@ -195,11 +195,28 @@ describe('QueueHistory', () => {
     expect(h.of(withQueue(0, 0))).toEqual([]);
   });
 
-  it('keeps a bounded number of readings however often a device is read', () => {
-    const h = new QueueHistory(3_600_000);
-    for (let i = 1; i <= 1000; i++) h.record(withQueue(i, i));
-    expect(h.of(withQueue(0, 0))).toHaveLength(64);
-    expect(h.of(withQueue(0, 0)).at(-1)).toEqual({ at: 1000, seconds: 1000 });
+  it('keeps one reading per 1/64 of the window and the newest, however often a device is read: the window keeps its length', () => {
+    // a 64 s window read every 100 ms for 128 s: 1280 readings
+    const h = new QueueHistory(64_000);
+    for (let i = 1; i <= 1280; i++) h.record(withQueue(i, i * 100));
+    const kept = h.of(withQueue(0, 0));
+    expect(kept.length).toBeLessThanOrEqual(66);
+    expect(kept.at(-1)).toEqual({ at: 128_000, seconds: 1280 });
+    // the oldest kept reading is from the start of the window, not 6.4 s ago
+    expect(kept[0]!.at).toBeGreaterThanOrEqual(128_000 - 64_000);
+    expect(kept[0]!.at).toBeLessThan(128_000 - 64_000 + 1000);
+    for (let i = 1; i < kept.length - 1; i++) expect(kept[i]!.at - kept[i - 1]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('drops the readings of devices a successful poll of their source no longer shows', () => {
+    const h = new QueueHistory(10_000);
+    const other = { ...withQueue(1, 1000), sourceId: 'cloud' };
+    const gone = { ...withQueue(1, 1000), vendorDeviceId: 'dev2' };
+    for (const d of [withQueue(1, 1000), gone, other]) h.record(d);
+    h.retain('studio', [withQueue(2, 2000)]);
+    expect(h.of(withQueue(0, 0))).toEqual([{ at: 1000, seconds: 1 }]);
+    expect(h.of(gone)).toEqual([]);
+    expect(h.of(other)).toEqual([{ at: 1000, seconds: 1 }]);
   });
 });
 

@@ -23,12 +23,13 @@ function collect(stack: Stack, query: string, variables: Record<string, unknown>
 }
 
 describe('device health through GraphQL, against the simulators', () => {
-  // offlineMinutes 0.04: a device offline for 2.4 s is CRITICAL, so the tests see WARNING turn CRITICAL
+  // offlineMinutes 0.04: a device offline for 2.4 s is CRITICAL, so the tests see WARNING turn CRITICAL;
+  // uploadQueueMinutes 0.1: queue readings kept 6 s, one per ~94 ms, so growth shows within a second
   const stack = new Stack({
     magewell: 2,
     timeScale: 60,
     pollIntervalMs: 200,
-    config: { health: { offlineMinutes: 0.04, uploadQueueGrowthSeconds: 3 } },
+    config: { health: { offlineMinutes: 0.04, uploadQueueMinutes: 0.1, uploadQueueGrowthSeconds: 3 } },
   });
   let cloud: { id: string; vendorDeviceId: string }[];
   let studio: { id: string; vendorDeviceId: string }[];

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
-import { pollingOf, startReplica, writeConfig, type Replica } from '../helpers/replicas.js';
+import { pollingOf, readyOf, startReplica, writeConfig, type Replica } from '../helpers/replicas.js';
 import { eventually } from '../helpers/stack.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,19 +19,20 @@ interface Change {
 }
 
 describe('deviceHealthChanged with two replicas sharing one Redis', () => {
-  const sim = new EpiphanSimulator({ flavor: 'EPIPHAN_CLOUD', token: TOKEN, fleetSize: 4 });
+  const sim = new EpiphanSimulator({ flavor: 'EPIPHAN_CLOUD', token: TOKEN, fleetSize: 6 });
   const replicas: Replica[] = [];
   const clients: Client[] = [];
   const prefix = `avgraph-health-${randomBytes(4).toString('hex')}`;
   let devices: { id: string; vendorDeviceId: string }[] = [];
   let baseUrl = '';
+  let configPath = '';
 
   beforeAll(async () => {
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     await redis.ping();
     await redis.quit();
     baseUrl = await sim.listen(0);
-    const configPath = writeConfig({
+    configPath = writeConfig({
       allowAnonymous: true,
       host: '127.0.0.1',
       redisUrl: REDIS_URL,
@@ -76,6 +77,11 @@ describe('deviceHealthChanged with two replicas sharing one Redis', () => {
     const from = listReads();
     await eventually(() => listReads() >= from + n, 5000, `${n} polls`);
   };
+  const killed = (r: Replica) => {
+    const exited = new Promise((resolve) => r.proc.once('exit', resolve));
+    r.proc.kill('SIGKILL');
+    return exited;
+  };
   const transitions = (events: Change[], id: string) => events.filter((e) => e.device.id === id).map((e) => `${e.previous?.state}>${e.health.state}`);
 
   it('is announced once per change, by the replica that polls, to subscribers of every replica', async () => {
@@ -102,15 +108,38 @@ describe('deviceHealthChanged with two replicas sharing one Redis', () => {
     const events = subscribe(survivor);
     await polls(2);
     const dev = devices[1]!;
+    const quiet = devices[2]!;
     await control('offline', dev.vendorDeviceId);
     await eventually(() => transitions(events, dev.id).length > 0, 5000, 'the change from the leader');
-    leader.proc.kill('SIGKILL');
+    await killed(leader);
+    // during the handover: a device nothing was ever announced about changes before the survivor's first poll
+    await control('offline', quiet.vendorDeviceId);
     await eventually(() => pollingOf(survivor, 'cloud'), 2 * LEASE_MS + 3000, 'the survivor to take over');
     await polls(2);
     // the survivor knows the device is WARNING already: nothing new to say until it changes
     expect(transitions(events, dev.id)).toEqual(['OK>WARNING']);
+    // and judges its first poll against what the dead leader recorded, so the handover's change is news
+    expect(transitions(events, quiet.id)).toEqual(['OK>WARNING']);
     await control('online', dev.vendorDeviceId);
     await eventually(() => transitions(events, dev.id).length > 1, 5000, 'the change from the survivor');
     expect(transitions(events, dev.id)).toEqual(['OK>WARNING', 'WARNING>OK']);
   });
+
+  it('a replica started while another polls takes over with its record: a change during the handover is announced once', async () => {
+    const leader = replicas.find((r) => r.proc.exitCode === null && r.proc.signalCode === null)!;
+    const late = await startReplica(configPath);
+    replicas.push(late);
+    const events = subscribe(late);
+    await eventually(async () => (await readyOf(late)).sources.find((s) => s.id === 'cloud')?.role === 'follower', 5000, 'the new replica to follow');
+    await polls(2);
+    const dev = devices[3]!;
+    await killed(leader);
+    await control('offline', dev.vendorDeviceId);
+    await eventually(() => pollingOf(late, 'cloud'), 2 * LEASE_MS + 3000, 'the new replica to take over');
+    await eventually(() => transitions(events, dev.id).length > 0, 5000, 'the change from the new replica');
+    await polls(2);
+    expect(transitions(events, dev.id)).toEqual(['OK>WARNING']);
+    // what the old leader announced before the new replica started is not repeated
+    expect(transitions(events, devices[1]!.id)).toEqual([]);
+  }, 20_000);
 });
