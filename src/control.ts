@@ -3,9 +3,33 @@ import { forgetReads, hasScope, loadDevice, type Context } from './context.js';
 import { DeviceOfflineError, NotFoundError, NotSupportedError, PermissionDeniedError } from './errors.js';
 import { checkCommandInput } from './input.js';
 import { expectId } from './lookup.js';
-import { COMMAND_CAPABILITY, type Capability, type Device, type DeviceCommand } from './model.js';
+import { COMMAND_CAPABILITY, type Capability, type CommandType, type Device, type DeviceCommand } from './model.js';
 import type { CommandResult, Source } from './sources/source.js';
 import type { CommandRecord } from './commands/record.js';
+
+/** The scope each command needs: admin for what takes a device away or cannot be undone. */
+export const COMMAND_SCOPE: Record<CommandType, Scope> = {
+  startRecording: 'control',
+  stopRecording: 'control',
+  startStream: 'control',
+  stopStream: 'control',
+  updateSettings: 'control',
+  startFirmwareUpdate: 'admin',
+  reboot: 'control',
+  formatStorage: 'admin',
+  setUpload: 'control',
+  clearFootage: 'control',
+  unpair: 'admin',
+  rename: 'control',
+  captureSnapshot: 'control',
+  triggerEvent: 'control',
+  movePtz: 'control',
+};
+
+/** A capability a command needs beyond COMMAND_CAPABILITY for what its input asks: pushing to an RTMP server. */
+export function extraCapability(command: DeviceCommand): Capability | null {
+  return command.type === 'startStream' && command.rtmpUrl ? 'RTMP_PUSH' : null;
+}
 
 export function requireScope(ctx: Context, scope: Scope): void {
   if (!hasScope(ctx, scope)) throw new PermissionDeniedError(`this API key lacks the "${scope}" scope`);
@@ -53,10 +77,11 @@ export interface CommandTarget {
  * Every check of one device that needs no vendor call of the command itself: the id, the capabilities, the
  * vendor's input rules, then that the device exists and is online.
  */
-export async function checkTarget(ctx: Context, deviceId: string, command: DeviceCommand, extraCapability?: Capability | null): Promise<CommandTarget> {
+export async function checkTarget(ctx: Context, deviceId: string, command: DeviceCommand): Promise<CommandTarget> {
   const { source, vendorDeviceId } = deviceTarget(ctx, deviceId);
   await requireCapability(source, vendorDeviceId, COMMAND_CAPABILITY[command.type]);
-  if (extraCapability) await requireCapability(source, vendorDeviceId, extraCapability);
+  const extra = extraCapability(command);
+  if (extra) await requireCapability(source, vendorDeviceId, extra);
   await source.validateCommand(vendorDeviceId, command);
   const device = await loadDevice(ctx, source.id, vendorDeviceId);
   if (!device) throw new NotFoundError(`no device ${JSON.stringify(deviceId)}`);
@@ -98,19 +123,17 @@ export async function readBack(ctx: Context, t: CommandTarget, command: DeviceCo
 
 /**
  * The one path every device control mutation takes. Everything that can be refused without the vendor is
- * refused first (scope, input bounds, then checkTarget), so bad input changes nothing upstream; then the command
- * goes out and the device is read again.
+ * refused first (the command's scope, input bounds, then checkTarget), so bad input changes nothing upstream;
+ * then the command goes out and the device is read again.
  */
 export async function runCommand(
   ctx: Context,
   deviceId: string,
   command: DeviceCommand,
-  scope: Scope,
-  extraCapability?: Capability,
 ): Promise<{ source: Source; vendorDeviceId: string; device: Device | null; result: CommandResult; command: CommandRecord }> {
-  requireScope(ctx, scope);
+  requireScope(ctx, COMMAND_SCOPE[command.type]);
   checkCommandInput(command);
-  const target = await checkTarget(ctx, deviceId, command, extraCapability);
+  const target = await checkTarget(ctx, deviceId, command);
   const { result, command: issued } = await sendCommand(ctx, target, command);
   const after = await readBack(ctx, target, command, issued);
   return { source: target.source, vendorDeviceId: target.vendorDeviceId, device: after.device, result, command: after.command };

@@ -14,10 +14,12 @@ import type { DeviceStore } from './store/device-store.js';
 import { localReads, RedisReads } from './store/shared-reads.js';
 import { createStores } from './store/stores.js';
 import { HealthService } from './health/service.js';
+import { RedisHealthLedger } from './health/ledger.js';
 import { CommandTracker } from './commands/tracker.js';
 import { RedisCommandArchive } from './commands/archive.js';
 import { createWebhookService } from './webhooks/create.js';
 import type { WebhookService } from './webhooks/service.js';
+import { createFleetState, type FleetState } from './fleet/state.js';
 
 /** The long-lived pieces one avgraph process shares across requests. */
 export interface Runtime {
@@ -41,6 +43,8 @@ export interface Runtime {
   shared: SharedSubscriptions;
   /** Outbound webhooks (src/webhooks). */
   webhooks: WebhookService;
+  /** Fleet commands' runs, progress and per-source bulkheads (src/fleet). */
+  fleet: FleetState;
   /** This process among replicas sharing a Redis ("solo" without one). */
   replicaId: string;
   /** Whether Redis is configured, and reachable now. */
@@ -72,7 +76,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const readBound = Math.max(10_000, ...config.sources.map((s) => s.timeoutMs ?? 0));
   const stores = createStores(sources.values(), config.sources, link ? new RedisReads(link, prefix, readBound) : localReads, pubsub);
   const pollers = new PollerSet(stores.stores.values(), pubsub, log, opts.pollers, leadership);
-  const health = new HealthService(config.health, sources, stores.stores, pollers, pubsub);
+  const health = new HealthService(config.health, sources, stores.stores, pollers, pubsub, link ? new RedisHealthLedger(link, prefix, log) : null, log);
   const archive = link ? new RedisCommandArchive(link, prefix, config.commands, log) : null;
   const commands = new CommandTracker(config.commands, stores.stores, pubsub, log, archive);
   const webhooks = createWebhookService({ config, link, replicaId: leadership.replicaId, pubsub, pollers, sources, stores: stores.stores, log });
@@ -103,6 +107,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     redisState: () => (link ? (link.up ? 'up' : 'down') : 'none'),
     shared: new SharedSubscriptions(config.maxQueuedEvents),
     webhooks,
+    fleet: createFleetState(config, link, log),
     setPublicUrl(url) {
       runtime.publicUrl = url.replace(/\/+$/, '');
     },

@@ -1,15 +1,13 @@
-import { bulkhead } from 'cockatiel';
-import type { Scope } from '../config.js';
 import type { Context } from '../context.js';
-import { checkTarget, deviceTarget, readBack, requireScope, sendCommand, type CommandTarget } from '../control.js';
+import { checkTarget, COMMAND_SCOPE, deviceTarget, readBack, requireScope, sendCommand, type CommandTarget } from '../control.js';
 import { UpstreamError, ValidationError } from '../errors.js';
 import { matchesFilter, sourcesFor, type DeviceFilter } from '../filter.js';
 import { encodeGlobalId } from '../ids.js';
 import { checkCommandInput } from '../input.js';
-import type { Capability, DeviceCommand, DeviceSettingsInput } from '../model.js';
+import type { DeviceCommand, DeviceSettingsInput } from '../model.js';
 import type { Source } from '../sources/source.js';
-import { FleetRun, fleetRuns, type FleetCommandKind } from './registry.js';
-import { errorData, FleetCommandRefusedError, type FleetDeviceResult, type FleetProblem } from './results.js';
+import { FleetRun, type FleetCommandKind } from './registry.js';
+import { errorData, FleetCommandRefusedError, type FleetDeviceResult, type FleetProblem, type FleetProgressEvent } from './results.js';
 
 /** Which devices: those a filter matches now, or a list of ids (exactly one of the two). */
 export interface FleetDevices {
@@ -25,32 +23,24 @@ export interface FleetCommandSpec {
   settings?: DeviceSettingsInput | null;
 }
 
-/** The single mutation's command, scope and extra capability a fleet command kind stands for. */
-interface Plan {
-  command: DeviceCommand;
-  scope: Scope;
-  extraCapability: Capability | null;
-}
-
-function planOf(spec: FleetCommandSpec): Plan {
+/** The single mutation's command a fleet command kind stands for (its scope and capabilities follow from it, as there). */
+function commandOf(spec: FleetCommandSpec): DeviceCommand {
   if (spec.rtmpUrl != null && spec.kind !== 'START_STREAM') throw new ValidationError('rtmpUrl goes with START_STREAM only', 'rtmpUrl');
   if (spec.settings != null && spec.kind !== 'UPDATE_SETTINGS') throw new ValidationError('settings go with UPDATE_SETTINGS only', 'settings');
   switch (spec.kind) {
     case 'START_RECORDING':
-      return { command: { type: 'startRecording' }, scope: 'control', extraCapability: null };
+      return { type: 'startRecording' };
     case 'STOP_RECORDING':
-      return { command: { type: 'stopRecording' }, scope: 'control', extraCapability: null };
-    case 'START_STREAM': {
-      const rtmpUrl = spec.rtmpUrl ?? null;
-      return { command: { type: 'startStream', rtmpUrl }, scope: 'control', extraCapability: rtmpUrl ? 'RTMP_PUSH' : null };
-    }
+      return { type: 'stopRecording' };
+    case 'START_STREAM':
+      return { type: 'startStream', rtmpUrl: spec.rtmpUrl ?? null };
     case 'STOP_STREAM':
-      return { command: { type: 'stopStream', vendorStreamId: null }, scope: 'control', extraCapability: null };
+      return { type: 'stopStream', vendorStreamId: null };
     case 'UPDATE_SETTINGS':
       if (!spec.settings) throw new ValidationError('UPDATE_SETTINGS needs settings', 'settings');
-      return { command: { type: 'updateSettings', input: spec.settings }, scope: 'control', extraCapability: null };
+      return { type: 'updateSettings', input: spec.settings };
     case 'START_FIRMWARE_UPDATE':
-      return { command: { type: 'startFirmwareUpdate' }, scope: 'admin', extraCapability: null };
+      return { type: 'startFirmwareUpdate' };
   }
 }
 
@@ -86,8 +76,8 @@ async function deviceIdsOf(ctx: Context, devices: FleetDevices): Promise<string[
   return ids;
 }
 
-async function checkDevice(ctx: Context, deviceId: string, plan: Plan): Promise<Target> {
-  return { deviceId, ...(await checkTarget(ctx, deviceId, plan.command, plan.extraCapability)) };
+async function checkDevice(ctx: Context, deviceId: string, command: DeviceCommand): Promise<Target> {
+  return { deviceId, ...(await checkTarget(ctx, deviceId, command)) };
 }
 
 /** The source an id names, when it names one (to word an unexpected error); null for ids that resolve to none. */
@@ -99,38 +89,19 @@ function sourceOf(ctx: Context, deviceId: string): Source | null {
   }
 }
 
-/** Runs `work` on each item, at most `limit` at once per source, sources side by side. */
-async function perSource<T, R>(items: T[], sourceOfItem: (item: T) => string, limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = sourceOfItem(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  const out = await Promise.all(
-    [...groups.values()].map((group) => {
-      const gate = bulkhead(limit, group.length);
-      return Promise.all(group.map((item) => gate.execute(() => work(item))));
-    }),
-  );
-  return out.flat();
-}
-
 /** Checks every device; nothing is sent unless all pass. */
-async function checkAll(ctx: Context, ids: string[], plan: Plan): Promise<Target[]> {
-  const limit = ctx.runtime.config.fleetCommands.concurrencyPerSource;
-  const checked = await perSource(
-    ids,
-    (id) => sourceOf(ctx, id)?.id ?? '',
-    limit,
-    async (deviceId): Promise<Target | FleetProblem> => {
+async function checkAll(ctx: Context, ids: string[], command: DeviceCommand): Promise<Target[]> {
+  const { gates } = ctx.runtime.fleet;
+  const checked = await Promise.all(
+    ids.map(async (deviceId): Promise<Target | FleetProblem> => {
+      const source = sourceOf(ctx, deviceId);
       try {
-        return await checkDevice(ctx, deviceId, plan);
+        // an id naming no source fails at once, without waiting for a slot
+        return await (source ? gates.of(source.id).execute(() => checkDevice(ctx, deviceId, command)) : checkDevice(ctx, deviceId, command));
       } catch (e) {
-        return { deviceId, error: errorData(e, sourceOf(ctx, deviceId)) };
+        return { deviceId, error: errorData(e, source) };
       }
-    },
+    }),
   );
   const problems = checked.filter((c): c is FleetProblem => 'error' in c);
   if (problems.length) throw new FleetCommandRefusedError(problems);
@@ -149,12 +120,22 @@ async function sendOne(ctx: Context, t: Target, command: DeviceCommand): Promise
   }
 }
 
+/** Kept for subscribers on any replica first, then published: one that reads the record, then listens, misses none. */
+async function report(ctx: Context, e: FleetProgressEvent): Promise<void> {
+  await ctx.runtime.fleet.runs.record(e);
+  ctx.runtime.pubsub.publish('fleetCommandProgress', e);
+}
+
+/** Sends to every target, at most concurrencyPerSource at once per source across every fleet command here. */
 async function execute(ctx: Context, run: FleetRun, targets: Target[], command: DeviceCommand): Promise<void> {
-  const { pubsub, config } = ctx.runtime;
-  await perSource(targets, (t) => t.source.id, config.fleetCommands.concurrencyPerSource, async (t) => {
-    pubsub.publish('fleetCommandProgress', run.add(await sendOne(ctx, t, command)));
-  });
-  pubsub.publish('fleetCommandProgress', run.finish());
+  const { gates } = ctx.runtime.fleet;
+  await Promise.all(
+    targets.map(async (t) => {
+      const result = await gates.of(t.source.id).execute(() => sendOne(ctx, t, command));
+      await report(ctx, run.add(result));
+    }),
+  );
+  await report(ctx, run.finish());
   ctx.log.info({ fleetCommand: run.id, succeeded: run.succeeded, failed: run.failed }, 'fleet command finished');
 }
 
@@ -170,17 +151,17 @@ export interface StartedFleetCommand {
  * FleetCommandRefusedError) before anything is sent; once sending starts, each device's outcome is its own.
  */
 export async function startFleetCommand(ctx: Context, devices: FleetDevices, spec: FleetCommandSpec): Promise<StartedFleetCommand> {
-  const plan = planOf(spec);
-  requireScope(ctx, plan.scope);
-  checkCommandInput(plan.command);
+  const command = commandOf(spec);
+  requireScope(ctx, COMMAND_SCOPE[command.type]);
+  checkCommandInput(command);
   const ids = await deviceIdsOf(ctx, devices);
-  const targets = await checkAll(ctx, ids, plan);
+  const targets = await checkAll(ctx, ids, command);
   const run = new FleetRun(spec.kind, targets.length);
-  fleetRuns(ctx.runtime).add(run);
+  await ctx.runtime.fleet.runs.add(run);
   ctx.log.info({ fleetCommand: run.id, kind: spec.kind, devices: targets.length }, 'fleet command started');
-  const done = execute(ctx, run, targets, plan.command).catch((e: unknown) => {
+  const done = execute(ctx, run, targets, command).catch(async (e: unknown) => {
     ctx.log.error({ fleetCommand: run.id, err: e instanceof Error ? e.message : String(e) }, 'fleet command failed');
-    if (!run.finishedAt) ctx.runtime.pubsub.publish('fleetCommandProgress', run.finish());
+    if (!run.finishedAt) await report(ctx, run.finish()).catch(() => {});
   });
   return { run, done };
 }

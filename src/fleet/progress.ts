@@ -1,22 +1,28 @@
 import { Repeater } from 'graphql-yoga';
 import type { Runtime } from '../runtime.js';
-import { fleetRuns } from './registry.js';
 import type { FleetProgressEvent } from './results.js';
 
 /** Which event this is, to drop the copy of one already handed on (replayed here, then arriving live). */
 const eventKey = (e: FleetProgressEvent) => e.result?.deviceId ?? '';
 
 /**
- * A fleet command's progress: every device's outcome, then the final event, and the stream ends. What this
- * process already recorded of the command is replayed first, so a subscriber that comes after the mutation
- * answered misses nothing; the rest arrives through the pub/sub (from another replica too, with Redis).
+ * A fleet command's progress: every device's outcome, then the final event, and the stream ends. What is
+ * recorded of the command (by this process, or by the replica running it, in Redis) is replayed first, so a
+ * subscriber that comes after the mutation answered, or after the command finished, misses nothing; the rest
+ * arrives through the pub/sub. Null when no replica knows the command.
  */
-export function fleetProgress(runtime: Runtime, fleetCommandId: string): AsyncIterable<FleetProgressEvent> {
+export async function fleetProgress(runtime: Runtime, fleetCommandId: string): Promise<AsyncIterable<FleetProgressEvent> | null> {
+  const events = runtime.pubsub.subscribe('fleetCommandProgress')[Symbol.asyncIterator]();
+  // Asking for the first event starts listening before the record is read: an event recorded after the read
+  // is published after it too, so it arrives here.
+  let next = events.next();
+  const replay = await runtime.fleet.runs.replay(fleetCommandId);
+  if (!replay) {
+    await events.return?.();
+    return null;
+  }
   return new Repeater<FleetProgressEvent>(async (push, stop) => {
-    const events = runtime.pubsub.subscribe('fleetCommandProgress')[Symbol.asyncIterator]();
     void stop.then(() => events.return?.());
-    // Asking for the first event starts listening, before the replay is read: nothing falls in between.
-    let next = events.next();
     const seen = new Set<string>();
     const handOn = async (e: FleetProgressEvent): Promise<boolean> => {
       const key = eventKey(e);
@@ -26,7 +32,7 @@ export function fleetProgress(runtime: Runtime, fleetCommandId: string): AsyncIt
       return e.result === null;
     };
     try {
-      for (const e of fleetRuns(runtime).get(fleetCommandId)?.events ?? []) if (await handOn(e)) return;
+      for (const e of replay) if (await handOn(e)) return;
       for (;;) {
         const got = await next;
         if (got.done) return;

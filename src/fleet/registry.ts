@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Runtime } from '../runtime.js';
+import type { RedisFleetLog } from './progress-log.js';
 import type { FleetDeviceResult, FleetProgressEvent } from './results.js';
 
 export const FLEET_COMMAND_KINDS = [
@@ -48,21 +48,39 @@ export class FleetRun {
   }
 }
 
-/** Finished runs are kept this long, and at most this many, for late subscribers. */
-const RETAIN_MS = 10 * 60_000;
+/** Finished runs are kept this long (here, and their progress in Redis), and at most this many here, for late subscribers. */
+export const RETAIN_MS = 10 * 60_000;
 const RETAIN_MAX = 100;
 
-/** This process's fleet runs by id; one registry per runtime (tests run several in one process). */
+/**
+ * Fleet runs by id: this process's own, and with Redis every replica's progress, so a subscriber anywhere gets a
+ * command's whole story.
+ */
 export class FleetRuns {
   private readonly runs = new Map<string, FleetRun>();
 
-  get(id: string): FleetRun | undefined {
-    return this.runs.get(id);
-  }
+  constructor(private readonly shared: RedisFleetLog | null) {}
 
-  add(run: FleetRun): void {
+  /** Resolves once other replicas can find the run too. */
+  async add(run: FleetRun): Promise<void> {
     this.prune(Date.now());
     this.runs.set(run.id, run);
+    await this.shared?.started({ fleetCommandId: run.id, total: run.total, startedAt: run.startedAt });
+  }
+
+  /** Keeps an event of a run of this process for subscribers of other replicas; resolves before it may be published. */
+  async record(e: FleetProgressEvent): Promise<void> {
+    await this.shared?.append(e);
+  }
+
+  /**
+   * The events of a fleet command so far: this process's own run, else what its replica wrote to Redis. Null for
+   * a command no replica ran, or finished long ago (or, while Redis is away, one of another replica).
+   */
+  async replay(id: string): Promise<FleetProgressEvent[] | null> {
+    const run = this.runs.get(id);
+    if (run) return [...run.events];
+    return (await this.shared?.read(id)) ?? null;
   }
 
   /** Drops finished runs past their time, then the oldest finished ones beyond RETAIN_MAX (insertion order). */
@@ -76,12 +94,4 @@ export class FleetRuns {
       }
     }
   }
-}
-
-const registries = new WeakMap<Runtime, FleetRuns>();
-
-export function fleetRuns(runtime: Runtime): FleetRuns {
-  let runs = registries.get(runtime);
-  if (!runs) registries.set(runtime, (runs = new FleetRuns()));
-  return runs;
 }

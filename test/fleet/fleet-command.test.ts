@@ -234,40 +234,59 @@ describe('runFleetCommand', () => {
 describe('runFleetCommand concurrency', () => {
   const LIMIT = 3;
   const stack = new Stack({ fleetSize: 30, config: { fleetCommands: { concurrencyPerSource: LIMIT } } });
-  beforeAll(() => stack.start());
-  afterAll(() => stack.close());
+  /** Command requests held at once by each simulator, and by both together, counted where they arrive. */
+  const held = { cloud: { now: 0, max: 0 }, studio: { now: 0, max: 0 }, both: { now: 0, max: 0 } };
+  let ids: string[];
 
-  /** Both simulators together. */
-  const both = { now: 0, max: 0 };
-
-  /** Command requests a simulator holds at once, counted where they arrive. */
-  function inFlight(sim: EpiphanSimulator) {
-    const stats = { now: 0, max: 0 };
+  function count(sim: EpiphanSimulator, stats: { now: number; max: number }) {
     const http = (sim.server as unknown as { server: Server }).server;
     http.on('request', (req, res) => {
       if (req.method !== 'POST' || !req.url?.endsWith('/task')) return;
       stats.max = Math.max(stats.max, ++stats.now);
-      both.max = Math.max(both.max, ++both.now);
-      res.on('close', () => ((stats.now -= 1), (both.now -= 1)));
+      held.both.max = Math.max(held.both.max, ++held.both.now);
+      res.on('close', () => ((stats.now -= 1), (held.both.now -= 1)));
     });
-    return stats;
   }
 
-  it('holds at most concurrencyPerSource commands in flight per source, sources side by side', async () => {
-    const cloud = inFlight(stack.cloud);
-    const studio = inFlight(stack.studio);
-    const ids = [...commandable(await devices(stack, 'cloud')), ...commandable(await devices(stack, 'studio'))].map((d) => d.id);
+  beforeAll(async () => {
+    await stack.start();
+    count(stack.cloud, held.cloud);
+    count(stack.studio, held.studio);
+    ids = [...commandable(await devices(stack, 'cloud')), ...commandable(await devices(stack, 'studio'))].map((d) => d.id);
+  });
+  afterAll(() => stack.close());
+
+  /** Runs `work` with every command request taking 40 ms, counting from zero. */
+  async function slowly<T>(work: () => Promise<T>): Promise<T> {
+    for (const stats of Object.values(held)) stats.max = 0;
     stack.cloud.server.setFaults({ latencyMs: 40 });
     stack.studio.server.setFaults({ latencyMs: 40 });
     try {
-      const r = await stack.gql(RUN, { devices: { deviceIds: ids }, command: { kind: 'START_RECORDING' } });
-      expect(r.data.r).toMatchObject({ total: ids.length, succeeded: ids.length });
+      return await work();
     } finally {
       stack.cloud.server.resetFaults();
       stack.studio.server.resetFaults();
     }
-    expect(cloud.max).toBe(LIMIT);
-    expect(studio.max).toBe(LIMIT);
-    expect(both.max).toBe(2 * LIMIT);
+  }
+
+  it('holds at most concurrencyPerSource commands in flight per source, sources side by side', async () => {
+    const r = await slowly(() => stack.gql(RUN, { devices: { deviceIds: ids }, command: { kind: 'START_RECORDING' } }));
+    expect(r.data.r).toMatchObject({ total: ids.length, succeeded: ids.length });
+    expect(held.cloud.max).toBe(LIMIT);
+    expect(held.studio.max).toBe(LIMIT);
+    expect(held.both.max).toBe(2 * LIMIT);
+  });
+
+  it('shares each source\'s limit between fleet commands running at once: never more than concurrencyPerSource at one simulator', async () => {
+    const parts = [ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1)];
+    const runs = await slowly(() =>
+      Promise.all(parts.map(async (part) => (await stack.gql(RUN, { devices: { deviceIds: part }, command: { kind: 'STOP_RECORDING' } })).data.r)),
+    );
+    runs.forEach((run, i) => expect(run).toMatchObject({ __typename: 'FleetCommand', total: parts[i]!.length, succeeded: parts[i]!.length }));
+    // the two ran at the same time: each alone would have held LIMIT per simulator, together twice that
+    const [a, b] = runs.map((run) => ({ start: Date.parse(run.startedAt), end: Date.parse(run.finishedAt) }));
+    expect(a!.start < b!.end && b!.start < a!.end).toBe(true);
+    expect(held.cloud.max).toBe(LIMIT);
+    expect(held.studio.max).toBe(LIMIT);
   });
 });

@@ -1,8 +1,7 @@
 import { deviceTarget, runCommand } from '../../control.js';
 import { childTarget } from '../../lookup.js';
 import { NotFoundError, NotSupportedError } from '../../errors.js';
-import type { Scope } from '../../config.js';
-import type { Capability, DeviceCommand } from '../../model.js';
+import type { DeviceCommand } from '../../model.js';
 import type { Context } from '../../context.js';
 import { builder } from '../builder.js';
 import { PtzDirectionEnum, PtzModeEnum, SnapshotSizeEnum } from '../enums.js';
@@ -12,39 +11,39 @@ import { trackedDevicePayload, trackedSnapshotPayload, trackedStreamPayload } fr
 const errors = { types: MUTATION_ERRORS, directResult: true } as const;
 
 /** Runs a command and answers with the device as it is afterwards, and the command to follow. */
-export async function commandDevice(ctx: Context, deviceId: string | number, command: DeviceCommand, scope: Scope, extra?: Capability) {
-  const { device, command: tracked } = await runCommand(ctx, String(deviceId), command, scope, extra);
+export async function commandDevice(ctx: Context, deviceId: string | number, command: DeviceCommand) {
+  const { device, command: tracked } = await runCommand(ctx, String(deviceId), command);
   if (!device) throw new NotFoundError('the device is gone');
   return { device, command: tracked };
 }
 
-function simpleDeviceMutation(name: string, success: string, command: DeviceCommand, scope: Scope) {
+function simpleDeviceMutation(name: string, success: string, command: DeviceCommand) {
   builder.mutationField(name, (t) =>
     t.field({
       type: trackedDevicePayload(success),
       errors,
       args: { deviceId: t.arg.id({ required: true }) },
-      resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, command, scope),
+      resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, command),
     }),
   );
 }
 
-simpleDeviceMutation('startRecording', 'StartRecordingSuccess', { type: 'startRecording' }, 'control');
-simpleDeviceMutation('stopRecording', 'StopRecordingSuccess', { type: 'stopRecording' }, 'control');
-simpleDeviceMutation('clearFootage', 'ClearFootageSuccess', { type: 'clearFootage' }, 'control');
+simpleDeviceMutation('startRecording', 'StartRecordingSuccess', { type: 'startRecording' });
+simpleDeviceMutation('stopRecording', 'StopRecordingSuccess', { type: 'stopRecording' });
+simpleDeviceMutation('clearFootage', 'ClearFootageSuccess', { type: 'clearFootage' });
 
 builder.mutationFields((t) => ({
   renameDevice: t.field({
     type: trackedDevicePayload('RenameDeviceSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'rename', name: args.name }, 'control'),
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'rename', name: args.name }),
   }),
   setUpload: t.field({
     type: trackedDevicePayload('SetUploadSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), enabled: t.arg.boolean({ required: true }) },
-    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'setUpload', enabled: args.enabled }, 'control'),
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'setUpload', enabled: args.enabled }),
   }),
   startStream: t.field({
     type: trackedStreamPayload('StartStreamSuccess'),
@@ -52,14 +51,7 @@ builder.mutationFields((t) => ({
     description: 'with rtmpUrl: push to that RTMP server; without: start the device\'s own live stream',
     args: { deviceId: t.arg.id({ required: true }), rtmpUrl: t.arg.string() },
     resolve: async (_r, args, ctx) => {
-      const rtmpUrl = args.rtmpUrl ?? null;
-      const { device, result, command: tracked } = await runCommand(
-        ctx,
-        String(args.deviceId),
-        { type: 'startStream', rtmpUrl },
-        'control',
-        rtmpUrl ? 'RTMP_PUSH' : undefined,
-      );
+      const { device, result, command: tracked } = await runCommand(ctx, String(args.deviceId), { type: 'startStream', rtmpUrl: args.rtmpUrl ?? null });
       const stream = device?.streams.find((s) => s.vendorStreamId === result.vendorStreamId);
       if (!stream) throw new NotFoundError('the device accepted the command but reports no such stream');
       return { stream, command: tracked };
@@ -79,7 +71,7 @@ builder.mutationFields((t) => ({
         }
         vendorStreamId = stream.ownId;
       }
-      return commandDevice(ctx, args.deviceId, { type: 'stopStream', vendorStreamId }, 'control');
+      return commandDevice(ctx, args.deviceId, { type: 'stopStream', vendorStreamId });
     },
   }),
   captureSnapshot: t.field({
@@ -92,7 +84,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, args, ctx) => {
       const command = { type: 'captureSnapshot' as const, size: args.size ?? null, notes: args.notes ?? null };
-      const { result, command: tracked } = await runCommand(ctx, String(args.deviceId), command, 'control');
+      const { result, command: tracked } = await runCommand(ctx, String(args.deviceId), command);
       if (!result.snapshot) throw new NotSupportedError('the device took no snapshot', 'SNAPSHOT_CAPTURE');
       return { snapshot: result.snapshot, command: tracked };
     },
@@ -101,7 +93,7 @@ builder.mutationFields((t) => ({
     type: trackedDevicePayload('TriggerEventSuccess'),
     errors,
     args: { deviceId: t.arg.id({ required: true }), seconds: t.arg.int({ required: true }) },
-    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'triggerEvent', seconds: args.seconds }, 'control'),
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'triggerEvent', seconds: args.seconds }),
   }),
   movePtz: t.field({
     type: trackedDevicePayload('MovePtzSuccess'),
@@ -112,6 +104,6 @@ builder.mutationFields((t) => ({
       mode: t.arg({ type: PtzModeEnum, required: true }),
     },
     resolve: (_r, args, ctx) =>
-      commandDevice(ctx, args.deviceId, { type: 'movePtz', direction: args.direction, mode: args.mode }, 'control'),
+      commandDevice(ctx, args.deviceId, { type: 'movePtz', direction: args.direction, mode: args.mode }),
   }),
 }));

@@ -22,7 +22,7 @@ builder.mutationFields((t) => ({
     errors,
     description: 'restarts the device; its states show REBOOTING until it answers again (scope control)',
     args: { deviceId: t.arg.id({ required: true }) },
-    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'reboot' }, 'control'),
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'reboot' }),
   }),
   formatStorage: t.field({
     type: trackedDevicePayload('FormatStorageSuccess'),
@@ -31,13 +31,13 @@ builder.mutationFields((t) => ({
       'erases a storage volume and every recording on it, beyond recovery and without a way to cancel; refused while the device ' +
       'records, updates or reboots. The volume shows FORMATTING with its progress until done (scope admin)',
     args: { deviceId: t.arg.id({ required: true }), kind: t.arg({ type: StorageKindEnum, required: true }) },
-    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'formatStorage', kind: args.kind }, 'admin'),
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'formatStorage', kind: args.kind }),
   }),
   startFirmwareUpdate: t.field({
     type: trackedDevicePayload('StartFirmwareUpdateSuccess'),
     errors: { types: [...MUTATION_ERRORS, AlreadyUpToDateError], directResult: true },
     description: 'looks for a newer firmware and starts installing it; AlreadyUpToDateError when there is none, and nothing is started (scope admin)',
     args: { deviceId: t.arg.id({ required: true }) },
-    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'startFirmwareUpdate' }, 'admin'),
+    resolve: (_r, args, ctx) => commandDevice(ctx, args.deviceId, { type: 'startFirmwareUpdate' }),
   }),
 }));

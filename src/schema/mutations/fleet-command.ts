@@ -1,36 +1,23 @@
 import { wrapErrorIfMatches } from '@pothos/plugin-errors';
 import { GraphQLError } from 'graphql';
 import { hasScope } from '../../context.js';
-import {
-  AlreadyUpToDateError,
-  DeviceOfflineError,
-  NotFoundError,
-  NotSupportedError,
-  PermissionDeniedError,
-  UpstreamError,
-  ValidationError,
-} from '../../errors.js';
+import { AlreadyUpToDateError, PermissionDeniedError, UpstreamError, ValidationError } from '../../errors.js';
 import { startFleetCommand } from '../../fleet/command.js';
 import { fleetProgress } from '../../fleet/progress.js';
-import { FLEET_COMMAND_KINDS, FleetRun, fleetRuns } from '../../fleet/registry.js';
+import { FLEET_COMMAND_KINDS, FleetRun } from '../../fleet/registry.js';
 import { FleetCommandRefusedError, toError, type FleetDeviceResult, type FleetProblem, type FleetProgressEvent } from '../../fleet/results.js';
 import { FLEET_GUESS, UPSTREAM } from '../../limits/cost.js';
-import type { Device, DeviceSettingsInput, Stream } from '../../model.js';
+import type { Device, Stream } from '../../model.js';
 import { builder } from '../builder.js';
 import { CommandRef } from '../command.js';
-import { ErrorInterface } from '../errors.js';
+import { ErrorInterface, MUTATION_ERRORS } from '../errors.js';
 import { DeviceFilterInput, toDeviceFilter } from '../inputs.js';
 import { DeviceRef, StreamRef } from '../refs.js';
+import { DeviceSettingsInput } from './settings.js';
 
 // runFleetCommand: one command to many devices, validated for all before any is sent (src/fleet/command.ts).
 
 const FleetCommandKindEnum = builder.enumType('FleetCommandKind', { values: FLEET_COMMAND_KINDS });
-
-/**
- * The input type updateDeviceSettings takes (declared in settings.ts, not exported), by name: both mutations
- * share one DeviceSettingsInput, so clients reuse their variables.
- */
-const DeviceSettingsInputRef = 'DeviceSettingsInput' as unknown as ReturnType<typeof builder.inputRef<DeviceSettingsInput>>;
 
 const FleetDevicesInput = builder.inputType('FleetDevicesInput', {
   description: 'the devices of a fleet command: give exactly one of filter and deviceIds',
@@ -44,7 +31,7 @@ const FleetCommandInput = builder.inputType('FleetCommandInput', {
   fields: (t) => ({
     kind: t.field({ type: FleetCommandKindEnum, required: true }),
     rtmpUrl: t.string({ description: 'START_STREAM: push to this RTMP server; without, each device starts its own live stream' }),
-    settings: t.field({ type: DeviceSettingsInputRef, description: 'UPDATE_SETTINGS: the settings every device gets' }),
+    settings: t.field({ type: DeviceSettingsInput, description: 'UPDATE_SETTINGS: the settings every device gets' }),
   }),
 });
 
@@ -72,15 +59,8 @@ builder.objectType(FleetDeviceSuccess, {
   }),
 });
 
-const DEVICE_ERRORS = [
-  ValidationError,
-  NotFoundError,
-  NotSupportedError,
-  PermissionDeniedError,
-  DeviceOfflineError,
-  UpstreamError,
-  AlreadyUpToDateError,
-];
+/** The single mutations' errors, and startFirmwareUpdate's own. */
+const DEVICE_ERRORS = [...MUTATION_ERRORS, AlreadyUpToDateError];
 
 /**
  * A typed error as a field's value. GraphQL treats an Error returned by a resolver as the field failing; the
@@ -162,9 +142,9 @@ builder.mutationField('runFleetCommand', (t) =>
     errors: { types: [FleetCommandRefusedError, ValidationError, PermissionDeniedError, UpstreamError], directResult: true },
     description:
       'sends one command to many devices: every device is validated first and, if any cannot take it, nothing is sent ' +
-      '(FleetCommandRefused names them). Devices of one source are commanded a few at a time (config fleetCommands), sources ' +
-      'side by side; each device has its own outcome. With wait false the answer comes once sending starts; follow it with ' +
-      'fleetCommandProgress (scope control; admin for START_FIRMWARE_UPDATE)',
+      '(FleetCommandRefused names them). Devices of one source are commanded a few at a time (config fleetCommands; fleet ' +
+      'commands running at once share that limit), sources side by side; each device has its own outcome. With wait false ' +
+      'the answer comes once sending starts; follow it with fleetCommandProgress (scope control; admin for START_FIRMWARE_UPDATE)',
     args: {
       devices: t.arg({ type: FleetDevicesInput, required: true }),
       command: t.arg({ type: FleetCommandInput, required: true }),
@@ -185,16 +165,16 @@ builder.subscriptionField('fleetCommandProgress', (t) =>
     type: FleetCommandProgressRef,
     description: "each device's outcome as it finishes, then a final event (done), and the subscription ends",
     args: { id: t.arg.id({ required: true, description: 'the FleetCommand id' }) },
-    subscribe: (_r, args, ctx) => {
+    subscribe: async (_r, args, ctx) => {
       if (!hasScope(ctx, 'read') && !hasScope(ctx, 'control')) {
         throw new GraphQLError('this API key lacks the "read" or "control" scope', { extensions: { code: 'FORBIDDEN' } });
       }
-      const id = String(args.id);
-      // alone, this process ran every fleet command there is; with Redis, another replica may be running it
-      if (ctx.runtime.redisState() === 'none' && !fleetRuns(ctx.runtime).get(id)) {
-        throw new GraphQLError('no such fleet command (or it finished long ago)', { extensions: { code: 'NOT_FOUND' } });
+      const progress = await fleetProgress(ctx.runtime, String(args.id));
+      if (!progress) {
+        const away = ctx.runtime.redisState() === 'down' ? ' (Redis is unreachable: commands of other replicas are unknown here meanwhile)' : '';
+        throw new GraphQLError(`no such fleet command, or it finished long ago${away}`, { extensions: { code: 'NOT_FOUND' } });
       }
-      return fleetProgress(ctx.runtime, id);
+      return progress;
     },
     resolve: (e) => e,
   }),

@@ -33,7 +33,7 @@ builder.mutationFields((t) => ({
     errors,
     args: { deviceId: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
-      const { command } = await runCommand(ctx, String(args.deviceId), { type: 'unpair' }, 'admin');
+      const { command } = await runCommand(ctx, String(args.deviceId), { type: 'unpair' });
       return { deviceId: String(args.deviceId), command };
     },
   }),

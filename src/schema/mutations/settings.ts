@@ -4,7 +4,8 @@ import { builder } from '../builder.js';
 import { MUTATION_ERRORS } from '../errors.js';
 import { trackedDevicePayload } from './payloads.js';
 
-const DeviceSettingsInput = builder.inputType('DeviceSettingsInput', {
+/** One input for updateDeviceSettings and runFleetCommand's UPDATE_SETTINGS, so clients reuse their variables. */
+export const DeviceSettingsInput = builder.inputType('DeviceSettingsInput', {
   fields: (t) => ({
     resolution: t.string(),
     videoBitrateKbps: t.int(),
@@ -22,7 +23,7 @@ builder.mutationField('updateDeviceSettings', (t) =>
     description: 'validated against what the vendor allows before anything is sent; a ValidationError names the field',
     args: { deviceId: t.arg.id({ required: true }), input: t.arg({ type: DeviceSettingsInput, required: true }) },
     resolve: async (_r, args, ctx) => {
-      const { device, command } = await runCommand(ctx, String(args.deviceId), { type: 'updateSettings', input: args.input }, 'control');
+      const { device, command } = await runCommand(ctx, String(args.deviceId), { type: 'updateSettings', input: args.input });
       if (!device) throw new NotFoundError('the device is gone');
       return { device, command };
     },
