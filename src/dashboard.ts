@@ -16,16 +16,20 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Everything the page loads comes from avgraph: scripts, styles, fonts, the API (HTTP and graphql-ws), signed /media
- * thumbnails and HLS (hls.js runs its demuxer in a blob: worker and feeds the <video> a blob: MediaSource).
+ * Everything the page loads comes from avgraph: scripts, styles, fonts, the API (HTTP, and graphql-ws: CSP3's 'self'
+ * covers the same origin's ws:/wss:), signed /media thumbnails and HLS (hls.js runs its demuxer in a worker file of the
+ * build and feeds the <video> a blob: MediaSource). No inline style or script, no plugin, no <base>, forms post home.
  */
 const CSP = [
   "default-src 'self'",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
-  "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
   "frame-ancestors 'self'",
 ].join('; ');
 
@@ -58,6 +62,10 @@ export function createDashboardHandler(dir = bundleDir()): (req: IncomingMessage
     }
   }
   return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
+      return void res.end('method not allowed');
+    }
     const path = (req.url ?? '/').split('?')[0]!;
     const file = files.get(path === '/' ? '/index.html' : path);
     if (!file) {
@@ -82,5 +90,5 @@ export function createDashboardHandler(dir = bundleDir()): (req: IncomingMessage
 
 /** Paths the dashboard owns: its page and its build's files (GraphiQL, the API and /media keep theirs). */
 export function isDashboardPath(path: string): boolean {
-  return path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg';
+  return path === '/' || path === '/index.html' || path.startsWith('/assets/');
 }

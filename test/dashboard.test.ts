@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDashboardHandler } from '../src/dashboard.js';
+import { createDashboardHandler, isDashboardPath } from '../src/dashboard.js';
 import { Stack } from './helpers/stack.js';
 
 /** Serves one handler on a loopback port. */
@@ -41,7 +41,7 @@ describe('dashboard serving', () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>avgraph</title><script type="module" src="/assets/index-3f9a1c.js"></script>');
     writeFileSync(join(dir, 'assets', 'index-3f9a1c.js'), 'console.log("fleet")');
     writeFileSync(join(dir, 'assets', 'index-3f9a1c.css'), 'body{margin:0}');
-    writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(dir, 'robots.txt'), 'User-agent: *');
     writeFileSync(join(root, 'secret.txt'), 'do-not-serve-7c1e');
     built = await serve(createDashboardHandler(dir));
     missing = await serve(createDashboardHandler(empty));
@@ -63,10 +63,17 @@ describe('dashboard serving', () => {
       const csp = String(r.headers['content-security-policy']);
       // only avgraph itself: no other origin may serve a script, a style, a font or an API call
       expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("connect-src 'self' ws: wss:");
-      expect(csp).toContain("frame-ancestors 'self'");
-      expect(csp).not.toMatch(/https?:\/\/|\*/);
-      expect(csp).not.toContain("script-src 'unsafe-inline'");
+      const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d]));
+      // graphql-ws goes to the page's own origin, which 'self' covers (CSP3): no socket to any other host
+      expect(directives['connect-src']).toBe("connect-src 'self'");
+      expect(directives['worker-src']).toBe("worker-src 'self'");
+      expect(directives['style-src']).toBe("style-src 'self'");
+      expect(directives['object-src']).toBe("object-src 'none'");
+      expect(directives['base-uri']).toBe("base-uri 'none'");
+      expect(directives['form-action']).toBe("form-action 'self'");
+      expect(directives['frame-ancestors']).toBe("frame-ancestors 'self'");
+      expect(directives['script-src']).toBeUndefined();
+      expect(csp).not.toMatch(/https?:\/\/|\*|ws:|wss:|unsafe-/);
     }
   });
 
@@ -81,12 +88,24 @@ describe('dashboard serving', () => {
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(css.headers['cache-control']).toContain('immutable');
     // not under /assets/: may change with a new build
-    const icon = await get(built.port, '/favicon.svg');
-    expect(icon.headers['content-type']).toBe('image/svg+xml');
-    expect(icon.headers['cache-control']).toBe('no-cache');
+    const robots = await get(built.port, '/robots.txt');
+    expect(robots.status).toBe(200);
+    expect(robots.headers['cache-control']).toBe('no-cache');
     const head = await get(built.port, '/assets/index-3f9a1c.js', 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
+  });
+
+  it('answers 405 with Allow to anything but GET and HEAD', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      for (const path of ['/', '/assets/index-3f9a1c.js', '/nope.html']) {
+        const r = await get(built.port, path, method);
+        expect(r.status, `${method} ${path}`).toBe(405);
+        expect(r.headers.allow).toBe('GET, HEAD');
+        expect(r.body).not.toContain('fleet');
+      }
+    }
+    expect((await get(missing.port, '/', 'POST')).status).toBe(405);
   });
 
   it('answers 404 for a path that is not a file of the build', async () => {
@@ -145,5 +164,14 @@ describe('the dashboard in avgraph', () => {
     const graphiql = await stack.get('/graphql', { accept: 'text/html' });
     expect(graphiql.status).toBe(200);
     expect(graphiql.body.toString()).toContain('GraphiQL');
+    const post = await fetch(`${stack.url}/`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    await post.body?.cancel();
+  });
+
+  it('claims only its page and the build’s assets', () => {
+    for (const path of ['/', '/index.html', '/assets/index-3f9a1c.js']) expect(isDashboardPath(path), path).toBe(true);
+    for (const path of ['/graphql', '/media/x/y', '/favicon.svg', '/health', '/assets']) expect(isDashboardPath(path), path).toBe(false);
   });
 });

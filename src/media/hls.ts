@@ -23,3 +23,13 @@ export function rewritePlaylist(text: string, toUrl: (uri: string) => string | n
   }
   return out.join('\n');
 }
+
+/**
+ * A signed /media URL as a URI relative to a playlist of the same source (/media/<source>/<ref>): its last path
+ * segment and its query. A player resolves it against the playlist's own URL, so playback works from whatever
+ * host name reached avgraph (a wall screen's), not only from publicUrl's.
+ */
+export function siblingUri(url: string): string {
+  const { pathname, search } = new URL(url);
+  return pathname.slice(pathname.lastIndexOf('/') + 1) + search;
+}

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Source } from '../sources/source.js';
-import { rewritePlaylist } from './hls.js';
+import { rewritePlaylist, siblingUri } from './hls.js';
 import type { MediaSigner } from './signer.js';
 
 const PASS_HEADERS = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'last-modified', 'etag'];
@@ -26,7 +26,8 @@ export function createMediaHandler(deps: { signer: MediaSigner; sources: Map<str
         const sourceId = source.id;
         const body = rewritePlaylist(upstream.playlist, (uri) => {
           const ref = upstream.refFor(uri);
-          return ref === null ? null : deps.signer.url({ sourceId, ref });
+          // relative: a child lives next to its playlist, under whichever origin the player used
+          return ref === null ? null : siblingUri(deps.signer.url({ sourceId, ref }));
         });
         res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'no-cache' });
         return void res.end(req.method === 'HEAD' ? undefined : body);

@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fencedPage, haveChromium, launchChromium, type FencedPage, CHROMIUM } from '../helpers/browser.js';
+import { CHROMIUM, dropConnections, fencedPage, haveChromium, launchChromium, type FencedPage } from '../helpers/browser.js';
 import { eventually, KEYS, Stack } from '../helpers/stack.js';
 
-if (!haveChromium) console.warn(`test/browser/dashboard.test.ts skipped: no ${CHROMIUM} (CI installs it: .ci/run)`);
+if (!haveChromium) {
+  // a CI run that lost its browser must not pass by running nothing
+  if (process.env.CI) throw new Error(`test/browser/dashboard.test.ts: no ${CHROMIUM}, which CI installs (.ci/run)`);
+  console.warn(`test/browser/dashboard.test.ts skipped: no ${CHROMIUM} (CI installs it: .ci/run)`);
+}
 
 /** The README's screenshots are rewritten on purpose (UPDATE_SCREENSHOTS=1); other runs take them into a temp dir. */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
@@ -35,6 +39,24 @@ const CONTROL_CAPABILITY: Record<string, string> = {
 
 const card = (page: Page, deviceId: string) => page.locator(`article[data-testid=device-card][data-device-id="${deviceId}"]`);
 const fast = { timeout: 2_000, intervals: [25] };
+const soon = { timeout: 5_000, intervals: [25] };
+
+/** A graphql-ws result frame of `field` (a subscription's root field) that names `id`. */
+const isEvent = (frame: string, field: string, id: string) => frame.includes('"next"') && frame.includes(`"${field}"`) && frame.includes(id);
+
+/** Records every `data-state` the connection indicator takes from now on, into window.avgraphConnStates. */
+function watchConnState(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { avgraphConnStates: string[] }).avgraphConnStates = seen;
+    const read = () => {
+      const state = document.querySelector('[data-testid=conn-state]')?.getAttribute('data-state') ?? 'absent';
+      if (seen[seen.length - 1] !== state) seen.push(state);
+    };
+    // the whole tree: the indicator may be rendered anew rather than changed in place
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
 
 describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
   // every vendor; quick polls, and a source whose upstream fails goes DOWN after a few calls and heals soon
@@ -43,6 +65,8 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
   /** The wall screen: a tab with the control key, open across the tests (the first of `tabs`). */
   let wall: FencedPage;
   const tabs: FencedPage[] = [];
+  /** Tabs opened without a key: they meet the key form. */
+  const keyless = new Set<FencedPage>();
   let fleet: FleetDevice[];
 
   const fetchFleet = async (): Promise<FleetDevice[]> => {
@@ -53,6 +77,7 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
   const tab = async (apiKey?: string): Promise<FencedPage> => {
     const t = await fencedPage(browser, new URL(stack.url).origin, { apiKey });
     tabs.push(t);
+    if (!apiKey) keyless.add(t);
     return t;
   };
   /** Where a source's simulator listens (its config's baseUrl). */
@@ -60,6 +85,14 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     const config = stack.config.sources.find((s) => s.id === sourceId);
     if (!config || !('baseUrl' in config)) throw new Error(`no baseUrl for ${sourceId}`);
     return new URL(config.baseUrl);
+  };
+  /** An ONLINE device of `sourceName`, not recording now, with `capability`. */
+  const idleDevice = async (sourceName: string, capability: string): Promise<FleetDevice> => {
+    const found = (await fetchFleet()).find(
+      (d) => d.source.name === sourceName && d.connection === 'ONLINE' && d.isRecording === false && d.capabilities.includes(capability) && !d.vendorDeviceId.startsWith('demo'),
+    );
+    expect(found, `an idle ${sourceName} device with ${capability}`).toBeTruthy();
+    return found!;
   };
   const cardIds = (page: Page) => page.locator('article[data-testid=device-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-device-id')).sort());
 
@@ -110,8 +143,11 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     const loadsBefore = wall.loads();
     // through the page
     expect(await card(page, mine.id).getAttribute('data-recording')).toBe('false');
+    const framesAtClick = wall.frames.length;
     await card(page, mine.id).locator('[data-testid=ctl-start-recording]').click();
     await expect.poll(() => card(page, mine.id).getAttribute('data-recording'), fast).toBe('true');
+    // the mutation's answer set it; the page also hears of it over graphql-ws, as every other tab does
+    await expect.poll(() => wall.frames.slice(framesAtClick).some((f) => isEvent(f, 'deviceChanged', mine.id)), fast).toBe(true);
 
     // by another client: only the subscription can tell the page
     expect(await card(page, theirs.id).getAttribute('data-recording')).toBe('false');
@@ -126,6 +162,91 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     expect(wall.frames.slice(framesBefore).some((f) => f.includes('"next"') && f.includes(theirs.id))).toBe(true);
     const recording = String((await fetchFleet()).filter((d) => d.isRecording).length);
     await expect.poll(() => page.locator('[data-testid=count-recording]').innerText(), fast).toBe(recording);
+  });
+
+  it('goes offline when the server drops its connections, reconnects, resubscribes, and shows another client’s change', async () => {
+    const { page } = wall;
+    await page.goto(`${stack.url}/#/`);
+    await expect.poll(() => page.getAttribute('[data-testid=conn-state]', 'data-state'), soon).toBe('connected');
+    // no HTTP request in flight to cut (that would be a console error, judged at the end): only the socket
+    await page.waitForLoadState('networkidle');
+    await page.evaluate(() => ((window as unknown as { avgraphMarker: string }).avgraphMarker = 'before the drop'));
+    const loadsBefore = wall.loads();
+    await watchConnState(page);
+    const socketsBefore = wall.sockets.length;
+    const sentBefore = wall.sent.length;
+
+    expect(dropConnections(stack.app.port)).toBeGreaterThan(0);
+    // the indicator says so, then the page connects again by itself (a new socket, its subscriptions sent anew)
+    const states = () => page.evaluate(() => (window as unknown as { avgraphConnStates: string[] }).avgraphConnStates);
+    await expect.poll(async () => (await states()).some((s) => s === 'offline' || s === 'connecting'), soon).toBe(true);
+    await expect.poll(async () => (await states()).at(-1), soon).toBe('connected');
+    expect(wall.sockets.length).toBeGreaterThan(socketsBefore);
+    await expect.poll(() => wall.sent.slice(sentBefore).filter((f) => f.includes('"subscribe"') && f.includes('deviceChanged')).length, soon).toBeGreaterThan(0);
+
+    // another client's change reaches the page over the new connection, without a reload
+    const other = await idleDevice('studio', 'RECORD');
+    expect(await card(page, other.id).getAttribute('data-recording')).toBe('false');
+    const framesBefore = wall.frames.length;
+    const r = await stack.gql(`mutation($d: ID!) { startRecording(deviceId: $d) { __typename } }`, { d: other.id });
+    expect(r.data.startRecording.__typename).toBe('StartRecordingSuccess');
+    await expect.poll(() => wall.frames.slice(framesBefore).some((f) => isEvent(f, 'deviceChanged', other.id)), soon).toBe(true);
+    await expect.poll(() => card(page, other.id).getAttribute('data-recording'), fast).toBe('true');
+    expect(await page.evaluate(() => (window as unknown as { avgraphMarker?: string }).avgraphMarker)).toBe('before the drop');
+    expect(wall.loads()).toBe(loadsBefore);
+  });
+
+  it('shows another client’s snapshot on the card (snapshotAdded)', async () => {
+    const { page } = wall;
+    await page.goto(`${stack.url}/#/`);
+    const dev = (await fetchFleet()).find((d) => d.connection === 'ONLINE' && d.capabilities.includes('SNAPSHOT_CAPTURE'))!;
+    expect(dev).toBeTruthy();
+    const thumbnail = card(page, dev.id).locator('img[data-testid=thumbnail]');
+    const shown = async () => ((await thumbnail.count()) ? new URL(await thumbnail.evaluate((e: HTMLImageElement) => e.src)).pathname : null);
+    const before = await shown();
+    const framesBefore = wall.frames.length;
+    const r = await stack.gql(`mutation($d: ID!) { captureSnapshot(deviceId: $d) { __typename ... on CaptureSnapshotSuccess { snapshot { url } } } }`, { d: dev.id });
+    expect(r.data.captureSnapshot.__typename).toBe('CaptureSnapshotSuccess');
+    const fresh = new URL(r.data.captureSnapshot.snapshot.url).pathname;
+    expect(fresh).not.toBe(before);
+    await expect.poll(() => wall.frames.slice(framesBefore).some((f) => isEvent(f, 'snapshotAdded', dev.id)), soon).toBe(true);
+    await expect.poll(shown, soon).toBe(fresh);
+  });
+
+  it('shows another client’s stream start on the device page (streamChanged)', async () => {
+    const { page } = wall;
+    const dev = await idleDevice('studio', 'RTMP_PUSH');
+    await page.goto(`${stack.url}/#/device/${encodeURIComponent(dev.id)}`);
+    const streams = page.locator(`[data-testid=device-page][data-device-id="${dev.id}"] [data-testid=streams]`);
+    await streams.waitFor();
+    const before = await streams.innerText();
+    expect(before).not.toMatch(/\blive\b/i);
+    const framesBefore = wall.frames.length;
+    const r = await stack.gql(`mutation($d: ID!) { startStream(deviceId: $d, rtmpUrl: "rtmp://relay.example/live/key-1") { __typename } }`, { d: dev.id });
+    expect(r.data.startStream.__typename).toBe('StartStreamSuccess');
+    try {
+      await expect.poll(() => wall.frames.slice(framesBefore).some((f) => isEvent(f, 'streamChanged', dev.id)), soon).toBe(true);
+      await expect.poll(() => streams.innerText(), soon).toMatch(/\blive\b/i);
+    } finally {
+      await stack.gql(`mutation($d: ID!) { stopStream(deviceId: $d) { __typename } }`, { d: dev.id });
+    }
+  });
+
+  it('adds a camera’s new event to its device page (recordingAdded)', async () => {
+    const { page } = wall;
+    // not the first camera: other tests count its recordings
+    const cam = (await fetchFleet()).filter((d) => d.source.name === 'cams' && d.connection === 'ONLINE' && d.capabilities.includes('TRIGGER_EVENT'))[1]!;
+    expect(cam).toBeTruthy();
+    await page.goto(`${stack.url}/#/device/${encodeURIComponent(cam.id)}`);
+    const rows = page.locator(`[data-testid=device-page][data-device-id="${cam.id}"] [data-testid=recordings] [data-testid=recording-row]`);
+    await expect.poll(() => rows.count(), soon).toBeGreaterThan(0);
+    const rowIds = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-recording-id')!));
+    const before = await rowIds();
+    const framesBefore = wall.frames.length;
+    const r = await stack.gql(`mutation($d: ID!) { triggerEvent(deviceId: $d, seconds: 1) { __typename } }`, { d: cam.id });
+    expect(r.data.triggerEvent.__typename).toBe('TriggerEventSuccess');
+    await expect.poll(() => wall.frames.slice(framesBefore).some((f) => isEvent(f, 'recordingAdded', cam.id)), soon).toBe(true);
+    await expect.poll(async () => (await rowIds()).filter((id) => !before.includes(id)).length, soon).toBe(1);
   });
 
   it('writes screenshots of the grid and a device page', async () => {
@@ -242,7 +363,7 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     expect(offline).toBeTruthy();
     await card(page, offline.id).locator('[data-testid=ctl-start-recording]').click();
     const offlineError = card(page, offline.id).locator('[data-testid=control-error]');
-    await offlineError.waitFor({ timeout: 2_000 });
+    await offlineError.waitFor({ timeout: 5_000 });
     expect(await offlineError.getAttribute('data-error-type')).toBe('DeviceOfflineError');
     expect(await offlineError.innerText()).toContain('offline');
 
@@ -253,13 +374,24 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     try {
       await card(page, studio.id).locator('[data-testid=ctl-start-recording]').click();
       const upstreamError = card(page, studio.id).locator('[data-testid=control-error]');
-      await upstreamError.waitFor({ timeout: 2_000 });
+      await upstreamError.waitFor({ timeout: 5_000 });
       expect(await upstreamError.getAttribute('data-error-type')).toBe('UpstreamError');
       expect(await upstreamError.innerText()).toContain('HTTP 500');
       expect(await card(page, studio.id).getAttribute('data-recording')).toBe('false');
     } finally {
       await fetch(`${baseUrl}/__sim/reset`, { method: 'POST' });
     }
+
+    // an RTMP target without a path: the API refuses it as invalid input, shown next to the push control
+    const encoder = (await fetchFleet()).find((d) => d.connection === 'ONLINE' && d.capabilities.includes('RTMP_PUSH'))!;
+    await page.goto(`${stack.url}/#/device/${encodeURIComponent(encoder.id)}`);
+    const devicePage = page.locator(`[data-testid=device-page][data-device-id="${encoder.id}"]`);
+    await devicePage.locator('[data-testid=rtmp-url]').fill('rtmp://relay.example');
+    await devicePage.locator('button[data-testid=ctl-push-rtmp]').click();
+    const invalid = devicePage.locator('[data-testid=control-error]');
+    await invalid.waitFor({ timeout: 5_000 });
+    expect(await invalid.getAttribute('data-error-type')).toBe('ValidationError');
+    expect(await invalid.innerText()).toContain('rtmpUrl');
   });
 
   it('plays a Videoloft event with hls.js through /media', async () => {
@@ -303,6 +435,9 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
       .toEqual({ decoded: true, width: 320 });
     page.off('response', onResponse);
     expect(media.every((m) => m.status() < 400)).toBe(true);
+    // hls.js demuxes in its worker, a file of the build (CSP worker-src 'self': no blob: worker)
+    expect(wall.workers.map((u) => new URL(u).pathname).filter((p) => p.startsWith('/assets/'))).not.toEqual([]);
+    expect(wall.workers.filter((u) => u.startsWith('blob:'))).toEqual([]);
   });
 
   it('walks the Evercam snapshot archive by day and hour in the camera’s own time zone', async () => {
@@ -344,11 +479,37 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
 
   it('never sent a request to any host but avgraph', () => {
     expect(tabs.flatMap((t) => t.elsewhere)).toEqual([]);
+    // graphql-ws went to the page's own origin: CSP connect-src 'self' let it (a refused socket would show below)
+    const origin = new URL(stack.url);
+    expect(tabs.flatMap((t) => t.sockets).length).toBeGreaterThan(0);
+    for (const url of tabs.flatMap((t) => t.sockets)) expect(new URL(url).host).toBe(origin.host);
     // the fence saw the traffic it judges: the page, its bundle, the API, /media
     const seen = tabs.flatMap((t) => t.requested).map((u) => new URL(u).pathname);
     expect(seen).toContain('/');
     expect(seen.some((p) => p.startsWith('/assets/'))).toBe(true);
     expect(seen).toContain('/graphql');
     expect(seen.some((p) => p.startsWith('/media/'))).toBe(true);
+  });
+
+  it('broke no rule of its content security policy and logged no error', () => {
+    expect(tabs.flatMap((t) => t.violations)).toEqual([]);
+    // a tab opened without a key asks for one after the API answers 401: Chrome logs that response, nothing else
+    const refusedKey = (e: { text: string; url: string }) => /status of 401\b/.test(e.text) && new URL(e.url).pathname === '/graphql';
+    const withoutKey = tabs.filter((t) => keyless.has(t));
+    expect(withoutKey.length).toBeGreaterThan(0);
+    expect(withoutKey.flatMap((t) => t.errors).filter(refusedKey).length).toBeGreaterThan(0);
+    expect(withoutKey.flatMap((t) => t.errors).filter((e) => !refusedKey(e))).toEqual([]);
+    expect(tabs.filter((t) => !keyless.has(t)).flatMap((t) => t.errors)).toEqual([]);
+  });
+
+  it('keeps the key out of localStorage and out of every URL', async () => {
+    for (const t of tabs) expect(await t.page.evaluate(() => localStorage.length)).toBe(0);
+    const urls = tabs.flatMap((t) => [...t.requested, ...t.sockets, ...t.elsewhere, t.page.url()]);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const key of Object.values(KEYS)) {
+      expect(urls.filter((u) => u.includes(key) || decodeURIComponent(u).includes(key))).toEqual([]);
+    }
+    // it went where it belongs: the graphql-ws connection_init of the keyed tabs
+    expect(wall.sent.some((f) => f.includes('connection_init') && f.includes(KEYS.control))).toBe(true);
   });
 });

@@ -60,10 +60,10 @@ describe('Videoloft as its document describes it, through GraphQL', () => {
     await ctl('move-wowza', { uidd: cam.vendorDeviceId, wowza: 1 });
     const master = await stack.get(url);
     expect(master.status).toBe(200);
-    const child = master.body.toString().split('\n').find((l) => l.startsWith('http'))!;
+    const child = new URL(master.body.toString().split('\n').find((l) => l && !l.startsWith('#'))!, url).href;
     const chunklist = await stack.get(child);
     expect(chunklist.status).toBe(200);
-    const segment = chunklist.body.toString().split('\n').find((l) => l.startsWith('http'))!;
+    const segment = new URL(chunklist.body.toString().split('\n').find((l) => l && !l.startsWith('#'))!, child).href;
     expect((await stack.get(segment)).body[0]).toBe(0x47);
     expect(requests([sim().wowzas[1]!])).toBe(3);
     await stack.gql(`mutation($id:ID!){ stopStream(deviceId:$id) { __typename } }`, { id: cam.id });

@@ -90,8 +90,10 @@ describe('Videoloft cameras through GraphQL', () => {
     expect(segments).toHaveLength(3);
     for (const t of sim().issuedTokens) expect(text).not.toContain(t);
     for (const s of segments) {
-      expect(s.startsWith(`${stack.url}/media/cams/`)).toBe(true);
-      const seg = await stack.get(s);
+      // relative to the playlist (src/media/hls.ts siblingUri)
+      const url = new URL(s, recs[0].playback.hlsUrl).href;
+      expect(url.startsWith(`${stack.url}/media/cams/`)).toBe(true);
+      const seg = await stack.get(url);
       expect(seg.status).toBe(200);
       expect(seg.body[0]).toBe(0x47);
     }
@@ -121,9 +123,9 @@ describe('Videoloft cameras through GraphQL', () => {
     expect(stream.keepAliveUntil).not.toBeNull();
     const master = await stack.get(stream.url);
     expect(master.status).toBe(200);
-    const child = master.body.toString().split('\n').find((l) => l.startsWith('http'))!;
+    const child = new URL(master.body.toString().split('\n').find((l) => l && !l.startsWith('#'))!, stream.url).href;
     const chunklist = await stack.get(child);
-    const seg = chunklist.body.toString().split('\n').find((l) => l.startsWith('http'))!;
+    const seg = new URL(chunklist.body.toString().split('\n').find((l) => l && !l.startsWith('#'))!, child).href;
     expect((await stack.get(seg)).body[0]).toBe(0x47);
     for (const t of sim().issuedTokens) expect(master.body.toString() + chunklist.body.toString()).not.toContain(t);
 
