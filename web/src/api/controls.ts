@@ -8,9 +8,9 @@ import {
   TriggerEventDocument,
   type Capability,
   type PtzDirection,
-} from '../../../operations/generated/graphql.ts';
+} from '../generated/graphql.ts';
 import { store } from '../state/store.ts';
-import type { Card, StreamInfo } from '../state/types.ts';
+import type { Card } from '../state/types.ts';
 import { ApiError, request } from './http.ts';
 
 /** A control's failure as the page shows it: the GraphQL error type (or the transport's) and its message. */
@@ -42,6 +42,8 @@ export interface ControlSpec {
   id: string;
   label: string;
   capability: Capability;
+  /** why the device's current state makes this control pointless (already recording...), or null */
+  moot?(device: Card): string | null;
   run(device: Card): Promise<ControlFailure | null>;
 }
 
@@ -51,6 +53,7 @@ export const startRecording: ControlSpec = {
   id: 'ctl-start-recording',
   label: 'Record',
   capability: 'RECORD',
+  moot: (d) => (d.isRecording === true ? 'already recording' : null),
   run: (d) =>
     run(
       () => request(StartRecordingDocument, { deviceId: d.id }),
@@ -81,29 +84,27 @@ export const startStream: ControlSpec = {
   id: 'ctl-start-stream',
   label: 'Stream',
   capability: 'LIVE_STREAM',
-  run: (d) =>
-    run(
-      () => request(StartStreamDocument, { deviceId: d.id }),
-      (x) => {
-        const r = x.startStream;
-        if (r?.__typename === 'StartStreamSuccess') store.upsertStream({ startedAt: null, bitrateKbps: null, health: null, ...r.stream } satisfies StreamInfo, true);
-        return r;
-      },
-    ),
+  moot: (d) => (d.isStreaming === true ? 'already streaming' : null),
+  run: (d) => runStartStream(d),
 };
+
+/** StartStream, to the device's own stream or (with `rtmpUrl`) pushed to an RTMP server. */
+function runStartStream(d: Card, rtmpUrl?: string): Promise<ControlFailure | null> {
+  return run(
+    () => request(StartStreamDocument, rtmpUrl === undefined ? { deviceId: d.id } : { deviceId: d.id, rtmpUrl }),
+    (x) => {
+      const r = x.startStream;
+      if (r?.__typename === 'StartStreamSuccess') store.upsertStream(r.stream, true);
+      return r;
+    },
+  );
+}
 
 /** A push to an RTMP server the operator names (encoders that push rather than serve a stream). */
 export const pushRtmp = { id: 'ctl-push-rtmp', capability: 'RTMP_PUSH' } as const satisfies Pick<ControlSpec, 'id' | 'capability'>;
 
 export function startRtmpPush(d: Card, rtmpUrl: string): Promise<ControlFailure | null> {
-  return run(
-    () => request(StartStreamDocument, { deviceId: d.id, rtmpUrl }),
-    (x) => {
-      const r = x.startStream;
-      if (r?.__typename === 'StartStreamSuccess') store.upsertStream({ startedAt: null, bitrateKbps: null, health: null, ...r.stream } satisfies StreamInfo, true);
-      return r;
-    },
-  );
+  return runStartStream(d, rtmpUrl);
 }
 
 export const stopStream: ControlSpec = {
@@ -175,9 +176,12 @@ export const ptzControls: ControlSpec[] = [
 
 export const cardControls: ControlSpec[] = [startRecording, stopRecording, startStream, stopStream, captureSnapshot];
 
-/** Why a control cannot be used, or null: the key's scopes first, then the device's capabilities. */
-export function disabledReason(spec: Pick<ControlSpec, 'capability'>, device: Card, scopes: ReadonlySet<string>): string | null {
+/**
+ * Why a control cannot be used, or null: the key's scopes first, then the device's capabilities, then its state
+ * (an offline device stays clickable: the server says why it cannot act).
+ */
+export function disabledReason(spec: Pick<ControlSpec, 'capability' | 'moot'>, device: Card, scopes: ReadonlySet<string>): string | null {
   if (!scopes.has('CONTROL')) return 'this API key lacks the "control" scope';
   if (!(device.capabilities ?? []).includes(spec.capability)) return `this device does not support ${spec.capability}`;
-  return null;
+  return spec.moot?.(device) ?? null;
 }

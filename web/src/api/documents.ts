@@ -1,7 +1,10 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import manifest from '../../../operations/generated/persisted-documents.json';
+import manifest from '../generated/persisted-documents.json';
 
-/** A generated document: codegen embeds the sha256 of its text, the id the server's manifest knows it by. */
+/**
+ * A generated document (web/src/generated/): codegen replaced it with the sha256 of its text, the id the server's
+ * manifest knows it by, so no document text or AST is bundled.
+ */
 export type Doc<TData, TVars> = TypedDocumentNode<TData, TVars>;
 
 export function documentId(doc: Doc<unknown, never>): string {

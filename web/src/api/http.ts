@@ -6,7 +6,6 @@ export class ApiError extends Error {
   constructor(
     readonly kind: 'unauthenticated' | 'forbidden' | 'http' | 'network' | 'graphql',
     message: string,
-    readonly status = 0,
   ) {
     super(message);
   }
@@ -32,8 +31,8 @@ export function onPartialErrors(l: Listener): () => void {
 
 function authError(errors: GraphQLErrorLike[] | undefined, status: number): ApiError | null {
   const codes = new Set((errors ?? []).map((e) => e.extensions?.code));
-  if (status === 401 || codes.has('UNAUTHENTICATED')) return new ApiError('unauthenticated', 'the server needs an API key', status);
-  if (status === 403 || codes.has('FORBIDDEN')) return new ApiError('forbidden', 'this API key may not read the fleet', status);
+  if (status === 401 || codes.has('UNAUTHENTICATED')) return new ApiError('unauthenticated', 'the server needs an API key');
+  if (status === 403 || codes.has('FORBIDDEN')) return new ApiError('forbidden', 'this API key may not read the fleet');
   return null;
 }
 
@@ -66,6 +65,6 @@ export async function request<TData, TVars>(doc: Doc<TData, TVars>, variables?: 
     if (messages.length) partialListeners.forEach((l) => l(messages));
     return body.data;
   }
-  if (messages.length) throw new ApiError('graphql', messages.join('; '), res.status);
-  throw new ApiError('http', `avgraph answered HTTP ${res.status}`, res.status);
+  if (messages.length) throw new ApiError('graphql', messages.join('; '));
+  throw new ApiError('http', `avgraph answered HTTP ${res.status}`);
 }

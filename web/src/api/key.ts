@@ -1,20 +1,27 @@
-/** The API key lives in this tab only (sessionStorage): closing the tab forgets it. */
+/**
+ * The API key lives in this tab only (sessionStorage): closing the tab forgets it. Where storage is disabled the
+ * module keeps it instead, until the page reloads.
+ */
 const KEY = 'avgraph.apiKey';
+let memory: string | null = null;
 
 export function getKey(): string | null {
   try {
-    return sessionStorage.getItem(KEY);
+    return sessionStorage.getItem(KEY) ?? memory;
   } catch {
-    return null;
+    return memory;
   }
 }
 
 export function setKey(key: string | null): void {
+  memory = key;
   try {
     if (key) sessionStorage.setItem(KEY, key);
     else sessionStorage.removeItem(KEY);
+    // stored: nothing else keeps it
+    memory = null;
   } catch {
-    // storage disabled: the key then lasts until reload (kept by the caller)
+    // storage disabled: `memory` keeps it
   }
 }
 

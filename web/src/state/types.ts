@@ -4,7 +4,7 @@ import type {
   DashboardStreamFragment,
   DeviceSummaryFragment,
   RecordingRowFragment,
-} from '../../../operations/generated/graphql.ts';
+} from '../generated/graphql.ts';
 
 export type Card = DashboardCardFragment;
 export type SourceInfo = DashboardSourceFragment;

@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
-import { disabledReason, type ControlFailure, type ControlSpec } from '../api/controls.ts';
+import { disabledReason, type ControlSpec } from '../api/controls.ts';
 import type { Card } from '../state/types.ts';
+import { ControlError, useControl } from './ControlError.tsx';
 
 interface Props {
   spec: ControlSpec;
@@ -12,18 +12,8 @@ interface Props {
 
 /** One control: disabled by scope or capability (the title says why), busy while in flight, its typed error beside it. */
 export function ControlButton({ spec, device, scopes, primary }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ControlFailure | null>(null);
+  const { busy, error, fire } = useControl(() => spec.run(device));
   const why = disabledReason(spec, device, scopes);
-  const click = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setError(await spec.run(device));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <span class="ctl">
       <button
@@ -33,15 +23,11 @@ export function ControlButton({ spec, device, scopes, primary }: Props) {
         disabled={why !== null || busy}
         aria-busy={busy}
         title={why ?? spec.label}
-        onClick={click}
+        onClick={fire}
       >
         {spec.label}
       </button>
-      {error && (
-        <span class="control-error" role="alert" data-testid="control-error" data-error-type={error.type} data-control={spec.id}>
-          <b>{error.type}</b> {error.message}
-        </span>
-      )}
+      <ControlError error={error} control={spec.id} />
     </span>
   );
 }

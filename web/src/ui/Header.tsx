@@ -5,6 +5,8 @@ import type { FleetState } from '../state/store.ts';
 const CONN_LABEL = { connected: 'live', connecting: 'connecting…', offline: 'offline, reconnecting…' } as const;
 
 export function Header({ fleet }: { fleet: FleetState }) {
+  // a live link with some subscriptions ended by the server is not fully live: say which are being retried
+  const paused = fleet.conn === 'connected' && fleet.pausedFeeds.size > 0;
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     const t = setInterval(() => setNow(new Date()), 1000);
@@ -15,9 +17,17 @@ export function Header({ fleet }: { fleet: FleetState }) {
       <a class="brand" href="#/">
         avgraph <span class="muted">fleet</span>
       </a>
-      <span class={`conn-state ${fleet.conn}`} data-testid="conn-state" data-state={fleet.conn} role="status" aria-live="polite">
+      <span
+        class={`conn-state ${fleet.conn}${paused ? ' paused' : ''}`}
+        data-testid="conn-state"
+        data-state={fleet.conn}
+        data-paused={paused ? [...fleet.pausedFeeds].join(',') : undefined}
+        role="status"
+        aria-live="polite"
+      >
         <span class="dot" aria-hidden="true" />
         {CONN_LABEL[fleet.conn]}
+        {paused ? ` (${[...fleet.pausedFeeds].join(', ')} updates paused)` : ''}
       </span>
       <span class="spacer" />
       {fleet.viewerName !== null && (

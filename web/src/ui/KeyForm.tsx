@@ -22,7 +22,8 @@ export function KeyForm({ error, onSubmit }: { error: string | null; onSubmit(ke
       <input
         data-testid="key-input"
         type="password"
-        autoComplete="off"
+        // a key is not a login: "off" is ignored by password managers, a one-time code is not offered for saving
+        autoComplete="one-time-code"
         autoFocus
         placeholder="API key"
         aria-label="API key"

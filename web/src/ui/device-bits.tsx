@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import { mediaUrl } from '../api/media.ts';
 import type { Card } from '../state/types.ts';
 import { ago, bytes, duration, label } from './format.ts';
 
@@ -30,21 +31,37 @@ export function Badges({ device: d }: { device: Card }) {
   );
 }
 
-/** The latest snapshot through its signed /media URL; a placeholder when there is none or it fails to load. */
+/**
+ * The latest snapshot through its signed /media URL, asked of the page's own origin. A fleet read brings a newly
+ * signed URL for the same picture every few minutes: the one already shown stays (no reload) until the picture
+ * changes or it fails to load again (expired), and only then the newest URL is used. A placeholder when there is
+ * none or it fails to load.
+ */
 export function Thumbnail({ device: d }: { device: Card }) {
   const snap = d.latestSnapshot;
+  const shown = useRef<{ id: string; url: string } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  const [, redraw] = useState(0);
   if (!snap?.url) return <div class="thumb empty">no picture</div>;
+  const src = shown.current?.id === snap.id ? shown.current.url : mediaUrl(snap.url);
   return (
-    <div class={`thumb${failed === snap.url ? ' broken' : ''}`}>
+    <div class={`thumb${failed === src ? ' broken' : ''}`}>
       <img
         data-testid="thumbnail"
-        src={snap.url}
+        src={src}
         alt={`latest picture of ${d.name}`}
         loading="lazy"
         decoding="async"
-        onError={() => setFailed(snap.url)}
-        onLoad={() => setFailed(null)}
+        onError={() => {
+          if (shown.current && src !== mediaUrl(snap.url)) {
+            shown.current = null;
+            redraw((n) => n + 1);
+          } else setFailed(src);
+        }}
+        onLoad={() => {
+          shown.current = { id: snap.id, url: src };
+          setFailed(null);
+        }}
       />
       {snap.takenAt && <span class="thumb-time">{ago(snap.takenAt)}</span>}
     </div>

@@ -51,13 +51,17 @@ export function label(enumValue: string | null | undefined): string {
   return enumValue ? enumValue.toLowerCase().replace(/_/g, ' ') : DASH;
 }
 
+const VENDOR_NAMES: Record<string, string> = {
+  EPIPHAN_CLOUD: 'Epiphan Cloud',
+  AV_STUDIO: 'AV Studio',
+  MAGEWELL: 'Magewell',
+  VIDEOLOFT: 'Videoloft',
+  EVERCAM: 'Evercam',
+};
+
+/** The Vendor enum values the page knows, in display order. */
+export const VENDORS = Object.keys(VENDOR_NAMES);
+
 export function vendorName(v: string | null | undefined): string {
-  const names: Record<string, string> = {
-    EPIPHAN_CLOUD: 'Epiphan Cloud',
-    AV_STUDIO: 'AV Studio',
-    MAGEWELL: 'Magewell',
-    VIDEOLOFT: 'Videoloft',
-    EVERCAM: 'Evercam',
-  };
-  return (v && names[v]) ?? label(v);
+  return (v && VENDOR_NAMES[v]) ?? label(v);
 }

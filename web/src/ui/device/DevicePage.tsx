@@ -1,11 +1,13 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { DashboardDevicePageDocument, type DashboardDevicePageQuery } from '../../../../operations/generated/graphql.ts';
+import { DashboardDevicePageDocument, type DashboardDevicePageQuery } from '../../generated/graphql.ts';
 import { cardControls, ptzControls, triggerEvent } from '../../api/controls.ts';
 import { request } from '../../api/http.ts';
+import { mediaUrl } from '../../api/media.ts';
 import type { FleetState } from '../../state/store.ts';
 import { store } from '../../state/store.ts';
 import type { Card } from '../../state/types.ts';
+import { useNow } from '../clock.ts';
 import { ControlButton, ControlRow } from '../Controls.tsx';
 import { Badges, SignalLine, StorageLines, Thumbnail } from '../device-bits.tsx';
 import { ago, label, time, vendorName } from '../format.ts';
@@ -16,6 +18,9 @@ import { Streams } from './Streams.tsx';
 
 type Detail = NonNullable<DashboardDevicePageQuery['device']>;
 
+/** The page's signed URLs (live picture, settings...) live about ten minutes: it is read again before that. */
+const REFRESH_MS = 8 * 60_000;
+
 export function DevicePage({ id, fleet }: { id: string; fleet: FleetState }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'missing' | 'error'>('loading');
@@ -24,23 +29,36 @@ export function DevicePage({ id, fleet }: { id: string; fleet: FleetState }) {
   const [livePicture, setLivePicture] = useState(false);
 
   useEffect(() => {
+    // an answer for the device shown before (the id changed while it was in flight) is dropped
+    let current = true;
     setState('loading');
     setDetail(null);
     setPlaying(null);
     setLivePicture(false);
-    request(DashboardDevicePageDocument, { id }).then(
-      (r) => {
-        if (!r.device) return setState('missing');
-        setDetail(r.device);
-        store.upsertDevice(r.device);
-        setState('ready');
-      },
-      (e: unknown) => {
-        setError((e as Error).message);
-        setState('error');
-      },
-    );
+    const read = (first: boolean) =>
+      request(DashboardDevicePageDocument, { id }).then(
+        (r) => {
+          if (!current) return;
+          if (!r.device) return setState('missing');
+          setDetail(r.device);
+          store.upsertDevice(r.device);
+          setState('ready');
+        },
+        (e: unknown) => {
+          // a failed refresh keeps what is shown; its URLs are renewed on the next one
+          if (!current || !first) return;
+          setError((e as Error).message);
+          setState('error');
+        },
+      );
+    void read(true);
+    const refresh = setInterval(() => void read(false), REFRESH_MS);
+    return () => {
+      current = false;
+      clearInterval(refresh);
+    };
   }, [id]);
+  useNow();
 
   const live = fleet.devices.get(id);
   // the fleet store carries live updates; the detail read adds what a card lacks
@@ -75,7 +93,7 @@ export function DevicePage({ id, fleet }: { id: string; fleet: FleetState }) {
                 <Player item={playing} onClose={() => setPlaying(null)} />
               ) : livePicture && detail?.liveSnapshotUrl ? (
                 <figure class="thumb">
-                  <img data-testid="live-picture" src={detail.liveSnapshotUrl} alt={`${d.name} now`} />
+                  <img data-testid="live-picture" src={mediaUrl(detail.liveSnapshotUrl)} alt={`${d.name} now`} />
                 </figure>
               ) : (
                 <Thumbnail device={d} />

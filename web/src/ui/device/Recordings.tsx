@@ -1,12 +1,21 @@
-import { useEffect, useState } from 'preact/hooks';
-import { RecordingsTimelineDocument } from '../../../../operations/generated/graphql.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { RecordingsTimelineDocument } from '../../generated/graphql.ts';
 import { request } from '../../api/http.ts';
+import { mediaUrl } from '../../api/media.ts';
 import type { RecordingRow } from '../../state/types.ts';
 import { bytes, duration, label, time } from '../format.ts';
 import type { PlayItem } from './Player.tsx';
 
 const PAGE = 50;
+/** the most a refresh reads again at once */
+const MAX_REFRESH = 100;
 const DAY_MS = 86_400_000;
+/** Signed URLs (thumbnails, downloads, playlists) live about ten minutes: the rows are read again before that. */
+const REFRESH_MS = 8 * 60_000;
+
+type Renew = (r: RecordingRow) => Promise<string | null>;
+/** the window around a recording's start its renewal reads */
+const AROUND_MS = 60_000;
 
 /**
  * The device's recordings newest first (Query.recordings filtered by this device), with the ones the subscription
@@ -18,26 +27,55 @@ export function Recordings({ deviceId, added, onPlay }: { deviceId: string; adde
   const [more, setMore] = useState(false);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState('');
+  // answers for another device (the page moved on while they were in flight) are dropped
+  const shown = useRef(deviceId);
+  shown.current = deviceId;
+  const loaded = useRef(0);
 
-  const load = async (after: string | null) => {
-    setState('loading');
+  const read = async (first: number, after: string | null, around?: string) => {
+    const t = around ? Date.parse(around) : NaN;
+    const span = Number.isNaN(t) ? {} : { from: new Date(t - AROUND_MS).toISOString(), to: new Date(t + AROUND_MS).toISOString() };
+    const data = await request(RecordingsTimelineDocument, { first, after, filter: { deviceIds: [deviceId], ...span } });
+    const page = data.recordings;
+    return { nodes: (page?.edges ?? []).map((e) => e?.node).filter((n): n is RecordingRow => Boolean(n)), page };
+  };
+
+  /** Reads a page (`after` null: the first page, or, with `refresh`, everything shown so far) into the list. */
+  const load = async (after: string | null, refresh = false) => {
+    const forDevice = deviceId;
+    if (!refresh) setState('loading');
     try {
-      const data = await request(RecordingsTimelineDocument, { first: PAGE, after, filter: { deviceIds: [deviceId] } });
-      const page = data.recordings;
-      const nodes = (page?.edges ?? []).map((e) => e?.node).filter((n): n is RecordingRow => Boolean(n));
-      setRows((prev) => (after ? [...prev, ...nodes] : nodes));
+      const { nodes, page } = await read(refresh ? Math.min(MAX_REFRESH, Math.max(PAGE, loaded.current)) : PAGE, after);
+      if (shown.current !== forDevice) return;
+      setRows((prev) => {
+        const next = after ? [...prev, ...nodes] : nodes;
+        loaded.current = next.length;
+        return next;
+      });
       setMore(Boolean(page?.pageInfo?.hasNextPage));
       setCursor(page?.pageInfo?.endCursor ?? null);
       setState('ready');
     } catch (e) {
+      if (shown.current !== forDevice || refresh) return;
       setError((e as Error).message);
       setState('error');
     }
   };
 
+  /** A recording's fresh playback URL: the recordings around its start read again. */
+  const renew: Renew = async (r) => {
+    const forDevice = deviceId;
+    const { nodes } = await read(PAGE, null, r.startedAt);
+    if (shown.current === forDevice) setRows((prev) => mergeRecordings(prev, nodes));
+    return nodes.find((n) => n.id === r.id)?.playback?.hlsUrl ?? null;
+  };
+
   useEffect(() => {
     setRows([]);
+    loaded.current = 0;
     void load(null);
+    const t = setInterval(() => void load(null, true), REFRESH_MS);
+    return () => clearInterval(t);
   }, [deviceId]);
 
   const mine = added.filter((r) => r.device?.id === deviceId);
@@ -46,12 +84,12 @@ export function Recordings({ deviceId, added, onPlay }: { deviceId: string; adde
   return (
     <section class="panel" data-testid="recordings" aria-label="recordings">
       <h2>Recordings and events</h2>
-      <DayStrip rows={merged} onPlay={onPlay} />
+      <DayStrip rows={merged} onPlay={onPlay} renew={renew} />
       {state === 'error' && <p class="control-error" role="alert">Recordings could not be read: {error}</p>}
       {state !== 'loading' && merged.length === 0 && <p class="muted">No recordings in the last days.</p>}
       <ol class="timeline">
         {merged.map((r) => (
-          <RecordingItem key={r.id} r={r} onPlay={onPlay} />
+          <RecordingItem key={r.id} r={r} onPlay={onPlay} renew={renew} />
         ))}
       </ol>
       {state === 'loading' && <p class="muted">Loading recordings…</p>}
@@ -64,22 +102,25 @@ export function Recordings({ deviceId, added, onPlay }: { deviceId: string; adde
   );
 }
 
-function mergeRecordings(a: RecordingRow[], b: RecordingRow[]): RecordingRow[] {
+/** Newest first; where both have a recording, `read`'s copy wins (an announced one's URLs may have expired). */
+function mergeRecordings(announced: RecordingRow[], read: RecordingRow[]): RecordingRow[] {
   const byId = new Map<string, RecordingRow>();
-  for (const r of [...b, ...a]) byId.set(r.id, r);
+  for (const r of [...announced, ...read]) byId.set(r.id, r);
   return [...byId.values()].sort((x, y) => (x.startedAt < y.startedAt ? 1 : x.startedAt > y.startedAt ? -1 : 0));
 }
 
-function playItem(r: RecordingRow): PlayItem | null {
-  return r.playback?.hlsUrl ? { url: r.playback.hlsUrl, title: `${label(r.trigger)} ${time(r.startedAt, r.utcOffsetMinutes)}`, live: false } : null;
+function playItem(r: RecordingRow, renew: Renew): PlayItem | null {
+  return r.playback?.hlsUrl
+    ? { url: r.playback.hlsUrl, title: `${label(r.trigger)} ${time(r.startedAt, r.utcOffsetMinutes)}`, live: false, renew: () => renew(r) }
+    : null;
 }
 
-function RecordingItem({ r, onPlay }: { r: RecordingRow; onPlay(item: PlayItem): void }) {
-  const play = playItem(r);
+function RecordingItem({ r, onPlay, renew }: { r: RecordingRow; onPlay(item: PlayItem): void; renew: Renew }) {
+  const play = playItem(r, renew);
   const level = r.motionLevel ?? r.audioLevel;
   return (
     <li class={`rec-row trigger-${(r.trigger ?? 'UNKNOWN').toLowerCase()}`} data-testid="recording-row" data-recording-id={r.id}>
-      {r.thumbnailUrl ? <img class="rec-thumb" src={r.thumbnailUrl} alt="" loading="lazy" data-testid="recording-thumbnail" /> : <div class="rec-thumb empty" />}
+      {r.thumbnailUrl ? <img class="rec-thumb" src={mediaUrl(r.thumbnailUrl)} alt="" loading="lazy" data-testid="recording-thumbnail" /> : <div class="rec-thumb empty" />}
       <div class="rec-main">
         <div>
           <span class={`badge trigger ${(r.trigger ?? '').toLowerCase()}`} data-testid="recording-trigger">
@@ -102,7 +143,7 @@ function RecordingItem({ r, onPlay }: { r: RecordingRow; onPlay(item: PlayItem):
           </button>
         )}
         {r.playback?.downloadUrl && (
-          <a class="btn" data-testid="download-recording" href={r.playback.downloadUrl} download>
+          <a class="btn" data-testid="download-recording" href={mediaUrl(r.playback.downloadUrl)} download>
             ⤓ Download
           </a>
         )}
@@ -111,7 +152,7 @@ function RecordingItem({ r, onPlay }: { r: RecordingRow; onPlay(item: PlayItem):
   );
 }
 
-function DayStrip({ rows, onPlay }: { rows: RecordingRow[]; onPlay(item: PlayItem): void }) {
+function DayStrip({ rows, onPlay, renew }: { rows: RecordingRow[]; onPlay(item: PlayItem): void; renew: Renew }) {
   const now = Date.now();
   const inDay = rows.filter((r) => now - new Date(r.startedAt).getTime() < DAY_MS);
   if (!inDay.length) return null;
@@ -122,7 +163,7 @@ function DayStrip({ rows, onPlay }: { rows: RecordingRow[]; onPlay(item: PlayIte
         const end = r.endedAt ? new Date(r.endedAt).getTime() : start + (r.durationSeconds ?? 0) * 1000;
         const left = Math.max(0, ((start - (now - DAY_MS)) / DAY_MS) * 100);
         const width = Math.max(0.4, ((Math.max(end, start) - start) / DAY_MS) * 100);
-        const play = playItem(r);
+        const play = playItem(r, renew);
         return (
           <button
             key={r.id}

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { SnapshotArchiveDocument, SnapshotDaysDocument, SnapshotHoursDocument, type SnapshotRowFragment } from '../../../../operations/generated/graphql.ts';
+import { SnapshotArchiveDocument, SnapshotDaysDocument, SnapshotHoursDocument, type SnapshotRowFragment } from '../../generated/graphql.ts';
 import { request } from '../../api/http.ts';
-import { instantOf, localTime, zoneLabel } from './camera-clock.ts';
+import { mediaUrl } from '../../api/media.ts';
+import { instantOf, localTime, usableZone, zoneLabel } from './camera-clock.ts';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -12,7 +13,7 @@ interface Month {
 
 /** The stored snapshots by month → day → hour, in the camera's own calendar (its zone; UTC where it names none). */
 export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; timeZone: string | null }) {
-  const zone = timeZone ?? 'UTC';
+  const zone = usableZone(timeZone ?? 'UTC');
   const [month, setMonth] = useState<Month | null>(null);
   const [days, setDays] = useState<number[] | null>(null);
   const [day, setDay] = useState<number | null>(null);
@@ -42,7 +43,7 @@ export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; time
     setHour(null);
     setShots(null);
     const current = latest();
-    request(SnapshotDaysDocument, { id: deviceId, ...month }).then((r) => current() && setDays(r.device?.snapshotDays ?? []), fail);
+    request(SnapshotDaysDocument, { id: deviceId, ...month }).then((r) => current() && setDays(r.device?.snapshotDays ?? []), (e) => current() && fail(e));
   }, [deviceId, month?.year, month?.month]);
 
   const pickDay = (d: number) => {
@@ -53,7 +54,7 @@ export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; time
     setHour(null);
     setShots(null);
     const current = latest();
-    request(SnapshotHoursDocument, { id: deviceId, ...month, day: d }).then((r) => current() && setHours(r.device?.snapshotHours ?? []), fail);
+    request(SnapshotHoursDocument, { id: deviceId, ...month, day: d }).then((r) => current() && setHours(r.device?.snapshotHours ?? []), (e) => current() && fail(e));
   };
 
   const pickHour = (h: number) => {
@@ -66,7 +67,7 @@ export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; time
     const to = instantOf(zone, month.year, month.month, day, h + 1);
     request(SnapshotArchiveDocument, { id: deviceId, from: new Date(from).toISOString(), to: new Date(to - 1).toISOString(), first: 100 }).then(
       (r) => current() && setShots((r.device?.snapshots?.edges ?? []).map((e) => e?.node).filter((n): n is SnapshotRowFragment => Boolean(n))),
-      fail,
+      (e) => current() && fail(e),
     );
   };
 
@@ -96,7 +97,7 @@ export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; time
             ›
           </button>
           <span class="muted small">
-            camera time: {zone} ({zoneLabel(zone, Date.now())})
+            camera time: {zone} ({zoneLabel(zone, Date.now())}){timeZone && zone !== timeZone ? ` · the camera's zone "${timeZone}" is unknown` : ''}
           </span>
         </div>
       )}
@@ -126,7 +127,7 @@ export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; time
       {shots !== null && shots.length === 0 && <p class="muted">No snapshots in that hour.</p>}
       {big && (
         <figure class="archive-big">
-          <img src={big.url} alt="" />
+          <img src={mediaUrl(big.url)} alt="" />
           <figcaption class="muted small">
             {big.takenAt ? new Date(big.takenAt).toLocaleString() : ''} {big.notes ?? ''}
           </figcaption>
@@ -136,7 +137,7 @@ export function SnapshotArchive({ deviceId, timeZone }: { deviceId: string; time
         <div class="archive-shots">
           {shots.map((s) => (
             <button key={s.id} type="button" class="shot" onClick={() => setBig(s)} title={s.takenAt ?? ''}>
-              <img data-testid="archive-snapshot" src={s.url} alt={s.takenAt ?? 'snapshot'} loading="lazy" />
+              <img data-testid="archive-snapshot" src={mediaUrl(s.url)} alt={s.takenAt ?? 'snapshot'} loading="lazy" />
               <span class="small">{s.takenAt ? clock(localTime(zone, Date.parse(s.takenAt))) : ''}</span>
             </button>
           ))}

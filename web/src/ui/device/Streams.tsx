@@ -1,7 +1,9 @@
-import { useState } from 'preact/hooks';
-import { startStream, type ControlFailure } from '../../api/controls.ts';
-import { disabledReason } from '../../api/controls.ts';
+import { disabledReason, startStream } from '../../api/controls.ts';
+import { request } from '../../api/http.ts';
+import { DashboardDevicePageDocument } from '../../generated/graphql.ts';
+import { store } from '../../state/store.ts';
 import type { Card, StreamInfo } from '../../state/types.ts';
+import { ControlError, useControl } from '../ControlError.tsx';
 import { ago, label } from '../format.ts';
 import type { PlayItem } from './Player.tsx';
 import { RtmpPush } from './RtmpPush.tsx';
@@ -36,33 +38,44 @@ export function Streams({ device: d, scopes, onPlay }: { device: Card; scopes: R
   );
 }
 
+/** A fresh signed playlist for the stream: the device read again (it also refreshes the store's copy). */
+async function renewStream(deviceId: string, streamId: string): Promise<string | null> {
+  const r = await request(DashboardDevicePageDocument, { id: deviceId });
+  if (r.device) store.upsertDevice(r.device);
+  return r.device?.streams.find((s) => s.id === streamId)?.url ?? null;
+}
+
+/** Why the live view cannot be watched: an idle stream the key may not (or the device cannot) start. */
+function playDisabledReason(stream: StreamInfo, device: Card, scopes: ReadonlySet<string>): string | null {
+  if (stream.state === 'LIVE') return null;
+  const why = disabledReason({ capability: startStream.capability }, device, scopes);
+  return why ? `the stream is idle and cannot be started here: ${why}` : null;
+}
+
 function PlayLive({ device, stream, scopes, onPlay }: { device: Card; stream: StreamInfo; scopes: ReadonlySet<string>; onPlay(item: PlayItem): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ControlFailure | null>(null);
   // an idle camera streams only once asked to; a read-only key can still watch a stream that is already live
-  const mustStart = stream.state !== 'LIVE' && disabledReason(startStream, device, scopes) === null;
-  const click = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const failed = mustStart ? await startStream.run(device) : null;
-      if (failed) return setError(failed);
-      if (!stream.url) return setError({ type: 'NoPlaylist', message: 'the stream has no playlist URL' });
-      onPlay({ url: stream.url, title: `${device.name} live`, live: true });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const why = playDisabledReason(stream, device, scopes);
+  const canStart = disabledReason({ capability: startStream.capability }, device, scopes) === null;
+  const { busy, error, fire } = useControl(async () => {
+    const failed = stream.state !== 'LIVE' ? await startStream.run(device) : null;
+    if (failed) return failed;
+    if (!stream.url) return { type: 'NoPlaylist', message: 'the stream has no playlist URL' };
+    onPlay({
+      url: stream.url,
+      title: `${device.name} live`,
+      live: true,
+      renew: () => renewStream(device.id, stream.id),
+      // the camera holds a live view for a while only: asking again keeps it up while someone watches
+      keepAlive: canStart ? () => startStream.run(device).then(() => undefined) : undefined,
+    });
+    return null;
+  });
   return (
     <span class="ctl">
-      <button type="button" class="btn primary" data-testid="play-live" disabled={busy} aria-busy={busy} onClick={click}>
+      <button type="button" class="btn primary" data-testid="play-live" disabled={busy || why !== null} aria-busy={busy} title={why ?? 'watch the live view'} onClick={fire}>
         ▶ Watch live
       </button>
-      {error && (
-        <span class="control-error" role="alert" data-testid="control-error" data-error-type={error.type}>
-          <b>{error.type}</b> {error.message}
-        </span>
-      )}
+      <ControlError error={error} control="play-live" />
     </span>
   );
 }

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { FleetState } from '../../state/store.ts';
 import type { Card, RecordingRow, SourceInfo } from '../../state/types.ts';
-import { ago, vendorName } from '../format.ts';
+import { useNow } from '../clock.ts';
+import { ago, VENDORS, vendorName } from '../format.ts';
 import { DeviceCard } from './DeviceCard.tsx';
 import { count, matches, NO_FILTERS, type Filters } from './filters.ts';
 
-const VENDORS = ['EPIPHAN_CLOUD', 'AV_STUDIO', 'MAGEWELL', 'VIDEOLOFT', 'EVERCAM'];
 const STATES: [Filters['state'], string][] = [
   ['', 'any state'],
   ['ONLINE', 'online'],
@@ -23,6 +23,7 @@ export function FleetPage({ fleet }: { fleet: FleetState }) {
     lastFilters = f;
     setFiltersState(f);
   };
+  useNow();
   const all = [...fleet.devices.values()];
   const c = count(all);
   const sections = groupBySource(fleet.sources, all);
@@ -93,15 +94,18 @@ function Count({ id, label, value, tone = '' }: { id: string; label: string; val
   );
 }
 
+/** A section's source: one the server listed, or only named by its devices (its health then unknown). */
+type SectionSource = Pick<SourceInfo, 'id' | 'name' | 'vendor'> & { health: SourceInfo['health'] | null };
+
 /** Sources in the server's order; a device whose source the list lacks still gets a section. */
-function groupBySource(sources: Map<string, SourceInfo>, devices: Card[]): { source: SourceInfo; devices: Card[] }[] {
-  const groups = new Map<string, { source: SourceInfo; devices: Card[] }>();
+function groupBySource(sources: Map<string, SourceInfo>, devices: Card[]): { source: SectionSource; devices: Card[] }[] {
+  const groups = new Map<string, { source: SectionSource; devices: Card[] }>();
   for (const s of sources.values()) groups.set(s.id, { source: s, devices: [] });
   for (const d of devices) {
     const sid = d.source?.id ?? 'unknown';
     let g = groups.get(sid);
     if (!g) {
-      g = { source: { id: sid, name: d.source?.name ?? sid, vendor: d.vendor, health: { state: 'OK', circuitOpen: false, latencyMs: null, lastSuccessAt: null, lastError: null } }, devices: [] };
+      g = { source: { id: sid, name: d.source?.name ?? sid, vendor: d.vendor, health: null }, devices: [] };
       groups.set(sid, g);
     }
     g.devices.push(d);
@@ -110,7 +114,7 @@ function groupBySource(sources: Map<string, SourceInfo>, devices: Card[]): { sou
 }
 
 interface SectionProps {
-  source: SourceInfo;
+  source: SectionSource;
   devices: Card[];
   total: number;
   scopes: ReadonlySet<string>;
@@ -118,7 +122,7 @@ interface SectionProps {
 }
 
 function SourceSection({ source: s, devices, total, scopes, lastEvents }: SectionProps) {
-  const state = s.health?.state ?? 'OK';
+  const state = s.health?.state ?? 'UNKNOWN';
   return (
     <section class={`source health-${state.toLowerCase()}`} data-testid="source" data-source-id={s.id} aria-label={s.name}>
       <header class="source-head">
