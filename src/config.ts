@@ -157,7 +157,7 @@ const webhooksConfig = z.strictObject({
   disableAfterMs: z.number().int().min(0).default(86_400_000),
   /** Hosts or addresses webhooks may reach even when private or loopback (e.g. "127.0.0.1"). */
   allowHosts: z.array(z.string().min(1)).default([]),
-  /** Every address allowed: receivers on a private network. */
+  /** Private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) allowed; loopback and link-local still need allowHosts. */
   allowPrivateNetworks: z.boolean().default(false),
   /** Largest message body; larger events are recorded DEAD, not sent. */
   maxBodyBytes: z.number().int().min(1024).default(256 * 1024),
@@ -165,11 +165,17 @@ const webhooksConfig = z.strictObject({
   maxResponseBytes: z.number().int().min(0).default(64 * 1024),
   /** Deliveries in flight at once per replica. */
   concurrency: z.number().int().min(1).max(256).default(16),
+  /** Deliveries in flight at once per endpoint and replica, so a slow receiver cannot hold up the others. */
+  endpointConcurrency: z.number().int().min(1).max(256).default(8),
+  /** Deliveries per endpoint not yet SUCCEEDED or DEAD; beyond it new ones are recorded DEAD ("queue full"). */
+  maxPending: z.number().int().min(1).default(10_000),
+  /** With Redis: a delivery taken by a replica that has not settled it for this long is taken over (default 2 × timeoutMs + 2 × pollMs + 1 s). */
+  claimIdleMs: z.number().int().min(100).optional(),
   /** How often the queue and due retries are looked at when nothing woke the worker. */
   pollMs: z.number().int().min(10).default(250),
   /** With Redis: how often endpoints are read again (changes made on another replica). */
   refreshMs: z.number().int().min(50).default(5_000),
-  /** Deliveries kept per endpoint for the delivery log. */
+  /** Settled (SUCCEEDED or DEAD) deliveries kept per endpoint for the delivery log; pending ones are never dropped. */
   logSize: z.number().int().min(10).default(1_000),
 }).prefault({});
 
@@ -213,7 +219,9 @@ const configSchema = z
         deadlineMs: z.partialRecord(z.enum(COMMAND_TYPES), z.number().int().min(10)).default({}),
         /** How often the device of a pending command is read again. */
         checkIntervalMs: z.number().int().min(10).default(2_000),
-        /** Commands kept for the commands query: at most this many, finished ones for retentionMs. */
+        /** Devices of one per-device source (Magewell) read again at once for pending commands; others take one fleet read. */
+        readConcurrency: z.number().int().min(1).max(64).default(4),
+        /** Commands kept for the commands query: at most this many (besides those still watched), finished ones for retentionMs. */
         maxRecords: z.number().int().min(1).default(1_000),
         retentionMs: z.number().int().min(1_000).default(3_600_000),
       })

@@ -67,6 +67,20 @@ export class RedisCommandArchive {
     }
   }
 
+  /**
+   * Whether this replica is the one to finish a command whose watching replica went away: the first to ask
+   * within `ttlMs` (then another may try, should this one die before telling). False while Redis is away.
+   */
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    if (!this.link.up) return false;
+    try {
+      return (await this.link.commands.set(`${this.key(id)}:orphan`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    } catch (e) {
+      this.failed(e);
+      return false;
+    }
+  }
+
   private key(id: string): string {
     return `${this.prefix}:command:${id}`;
   }

@@ -89,8 +89,13 @@ export function confirms({ command, before, result }: Issued, after: Device | nu
       const was = before?.firmware?.version ?? null;
       return fw.updateInProgress || !!after.states?.includes('UPDATING_FIRMWARE') || (was !== null && fw.version !== null && fw.version !== was);
     }
-    case 'reboot':
-      return !!after.states?.includes('REBOOTING') || after.connection === 'OFFLINE';
+    case 'reboot': {
+      // Away (rebooting, offline) when read; or, for a device that went and came back between two reads, a new
+      // firmware version, which only a restart brings (the model reports no uptime to compare).
+      const was = before?.firmware?.version ?? null;
+      const now = after.firmware?.version ?? null;
+      return !!after.states?.includes('REBOOTING') || after.connection === 'OFFLINE' || (was !== null && now !== null && now !== was);
+    }
     case 'formatStorage': {
       const v = volume(after, command.kind);
       if (!v) return false;

@@ -107,6 +107,12 @@ describe('command confirmation predicates', () => {
     expect(confirms(issued({ type: 'reboot' }), device({ states: ['REBOOTING'] }))).toBe(true);
     expect(confirms(issued({ type: 'reboot' }), device({ connection: 'OFFLINE' }))).toBe(true);
     expect(confirms(issued({ type: 'reboot' }), device())).toBe(false);
+    // back already between two reads: a firmware version that changed shows the restart; the same one does not
+    const fw = { version: '3.3.1', updateAvailable: null, updateInProgress: false, progressPercent: null };
+    const running = device({ firmware: fw });
+    expect(confirms(issued({ type: 'reboot' }, running), device({ firmware: { ...fw, version: '3.3.2' } }))).toBe(true);
+    expect(confirms(issued({ type: 'reboot' }, running), running)).toBe(false);
+    expect(confirms(issued({ type: 'reboot' }, device()), device({ firmware: fw }))).toBe(false);
     const sd = device({ storage: [volume({ kind: 'SD', usedBytes: 5e9 })] });
     expect(confirms(issued({ type: 'formatStorage', kind: 'SD' }, sd), device({ storage: [volume({ kind: 'SD', status: 'FORMATTING', usedBytes: 5e9 })] }))).toBe(true);
     expect(confirms(issued({ type: 'formatStorage', kind: 'SD' }, sd), device({ storage: [volume({ kind: 'SD', usedBytes: 0 })] }))).toBe(true);

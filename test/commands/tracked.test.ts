@@ -19,7 +19,9 @@ function collect(stack: Stack, query: string, variables: Record<string, unknown>
 }
 
 describe('tracked commands against the Epiphan Cloud simulator', () => {
+  // 12 simulated devices, every 7th offline: 11 online, so each test has a device of its own
   const stack = new Stack({
+    fleetSize: 12,
     timeScale: 100,
     config: { commands: { deadlineMs: { startRecording: 800, updateSettings: 5_000 }, checkIntervalMs: 50 } },
   });
@@ -34,7 +36,7 @@ describe('tracked commands against the Epiphan Cloud simulator', () => {
     await stack.start();
     // Epiphan's demo devices report no recording state: real ones only
     devices = (await stack.deviceIds('cloud')).filter((d) => d.connection === 'ONLINE' && !d.vendorDeviceId.startsWith('demo_'));
-    expect(devices.length).toBeGreaterThanOrEqual(5);
+    expect(devices.length).toBeGreaterThanOrEqual(9);
   });
   afterAll(() => stack.close());
 
@@ -115,8 +117,36 @@ describe('tracked commands against the Epiphan Cloud simulator', () => {
     expect(first.error).toBeNull();
   });
 
+  it('tasks devices apply late are CONFIRMED by the tracker\'s own re-reads (one fleet read per check), with no further mutation and no poller', async () => {
+    const late = [devices[7]!, devices[8]!];
+    expect(stack.app.runtime.pollers.get('cloud')?.active).toBe(false);
+    // stops (deadline 30 s), of recordings started normally first
+    const sent: { id: string }[] = [];
+    for (const dev of late) {
+      expect((await stack.gql(START, { id: dev.id })).data.r.command.state).toBe('CONFIRMED');
+      await sim('ignoreTasks', { deviceId: dev.vendorDeviceId, count: 1, hold: true });
+      const r = (await stack.gql(STOP, { id: dev.id })).data.r;
+      expect(r.__typename).toBe('StopRecordingSuccess');
+      expect(r.command.state).toBe('PENDING');
+      sent.push(r.command);
+    }
+    // still PENDING over several checks: the tracker reads the fleet once a check for both, never device by device
+    await sim('reset', {});
+    await eventually(async () => ((await sim('stats', {})).requests['GET /front/api/v2/devices'] ?? 0) >= 3, 3_000, 'the tracker to read the fleet again');
+    expect((await sim('stats', {})).requests['GET /front/api/v2/devices/:id']).toBeUndefined();
+    for (const c of sent) expect((await commands({ kinds: ['STOP_RECORDING'] })).find((x: any) => x.id === c.id)).toMatchObject({ state: 'PENDING' });
+
+    expect((await sim('applyTasks', {})).applied).toBe(2);
+    const done = await eventually(async () => {
+      const all = (await commands({ kinds: ['STOP_RECORDING'] })).filter((x: any) => sent.some((c) => c.id === x.id));
+      return all.length === 2 && all.every((x: any) => x.state === 'CONFIRMED') ? all : null;
+    }, 3_000, 'the late tasks to be confirmed');
+    expect(done.map((c: any) => c.error)).toEqual([null, null]);
+    expect(stack.app.runtime.pollers.get('cloud')?.active).toBe(false);
+  });
+
   it('unpair is CONFIRMED once a read finds the device gone; an AV Studio RTMP push once its stream is live', async () => {
-    const dev = devices[6] ?? devices[0]!;
+    const dev = devices[6]!;
     const unpair = (await stack.gql(`mutation($id:ID!){ r: unpairDevice(deviceId:$id) { ${RESULT} ... on UnpairDeviceSuccess { ${COMMAND} } } }`, { id: dev.id })).data.r;
     expect(unpair.command).toMatchObject({ kind: 'UNPAIR', deviceId: dev.id });
     await eventually(async () => (await commands({ deviceIds: [dev.id], kinds: ['UNPAIR'], states: ['CONFIRMED'] })).length === 1, 3_000, 'the unpair confirmed');
@@ -130,7 +160,7 @@ describe('tracked commands against the Epiphan Cloud simulator', () => {
   });
 
   it('an upstream failure records a FAILED command; input refused before sending records none', async () => {
-    const dev = devices[5] ?? devices[0]!;
+    const dev = devices[5]!;
     const before = await commands({ deviceIds: [dev.id] });
     const refused = (await stack.gql(SETTINGS, { id: dev.id, in: { videoBitrateKbps: -5 } })).data.r;
     expect(refused.__typename).toBe('ValidationError');
@@ -147,5 +177,39 @@ describe('tracked commands against the Epiphan Cloud simulator', () => {
     expect(c).toMatchObject({ kind: 'START_RECORDING', state: 'FAILED' });
     expect(c.error.message).toMatch(/./);
     expect(await commands({ deviceIds: [dev.id], states: ['FAILED'] })).toHaveLength(1);
+  });
+});
+
+describe('a command whose read-back fails', () => {
+  // device state may be an hour old here, so the checks before sending read nothing: only the read after does;
+  // the tracker's first re-read comes well after the mutation has answered
+  const stack = new Stack({ fleetSize: 3, maxAgeMs: 3_600_000, config: { commands: { deadlineMs: { startRecording: 5_000 }, checkIntervalMs: 500 } } });
+  const sim = (name: string, body: Record<string, unknown>) =>
+    fetch(`${(stack.config.sources.find((s) => s.id === 'cloud') as { baseUrl: string }).baseUrl}/__sim/${name}`, { method: 'POST', body: JSON.stringify(body) }).then(
+      (r) => r.json() as Promise<any>,
+    );
+
+  beforeAll(() => stack.start());
+  afterAll(() => stack.close());
+
+  it('answers success with the command PENDING, which the tracker then CONFIRMED', async () => {
+    const dev = (await stack.deviceIds('cloud')).find((d) => d.connection === 'ONLINE' && !d.vendorDeviceId.startsWith('demo_'))!;
+    // every attempt of the next read (the client retries twice) fails; the task itself goes through
+    await sim('faults', { failNext: 3, failMethod: 'GET', errorStatus: 500 });
+    let r: any;
+    try {
+      r = (await stack.gql(START, { id: dev.id })).data.r;
+    } finally {
+      await sim('faults', { failNext: 0, failMethod: null });
+    }
+    expect(r.__typename).toBe('StartRecordingSuccess');
+    expect(r.command).toMatchObject({ kind: 'START_RECORDING', state: 'PENDING', error: null });
+    // the device as checked before the command: the read after it failed
+    expect(r.device.isRecording).toBe(false);
+    const done = await eventually(async () => {
+      const c = (await stack.gql(COMMANDS, { f: { deviceIds: [dev.id] } })).data.commands.edges.map((e: any) => e.node);
+      return c[0]?.state === 'CONFIRMED' ? c[0] : null;
+    }, 3_000, 'the command to be confirmed');
+    expect(done.id).toBe(r.command.id);
   });
 });

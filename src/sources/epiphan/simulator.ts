@@ -101,8 +101,13 @@ export class EpiphanSimulator {
   private readonly timeScale: number;
   private readonly devices = new Map<string, SimDevice>();
   private readonly pairingCodes: Set<string>;
-  /** Tasks to accept and drop, per device id ("*": any device): how many more (Infinity: until turned off). */
-  private readonly ignoring = new Map<string, number>();
+  /**
+   * Tasks to accept and not apply, per device id ("*": any device): how many more (Infinity: until turned off),
+   * and whether they are held for POST /__sim/applyTasks (a queue the device picks up late) or dropped.
+   */
+  private readonly ignoring = new Map<string, { left: number; hold: boolean }>();
+  /** Tasks accepted and held, in arrival order. */
+  private held: { deviceId: string; body: string }[] = [];
 
   constructor(options: EpiphanSimOptions) {
     this.flavor = options.flavor;
@@ -130,6 +135,7 @@ export class EpiphanSimulator {
         online: (b) => this.setOnline(String(b.deviceId), true),
         'pairing-code': (b) => void this.pairingCodes.add(String(b.code)),
         ignoreTasks: (b) => this.ignoreTasks(b),
+        applyTasks: (b) => this.applyTasks(b),
         // POST /__sim/rtmp-speed {deviceId, speed}: a live RTMP push falls behind (or catches up).
         'rtmp-speed': (b) => {
           const d = this.devices.get(String(b.deviceId));
@@ -162,23 +168,38 @@ export class EpiphanSimulator {
   }
 
   /**
-   * POST /__sim/ignoreTasks {deviceId?, count? | on?}: the cloud answers tasks with 200 and the device never
-   * applies them, as when tasks wait in the cloud's queue for a device that does not pick them up.
+   * POST /__sim/ignoreTasks {deviceId?, count? | on?, hold?}: the cloud answers tasks with 200 and the device does
+   * not apply them, as when tasks wait in the cloud's queue for a device that does not pick them up. With `hold`,
+   * they wait until POST /__sim/applyTasks: the device picks them up late.
    */
   private ignoreTasks(b: Record<string, unknown>) {
     const key = typeof b.deviceId === 'string' ? b.deviceId : '*';
     if (b.on === false || b.count === 0) this.ignoring.delete(key);
-    else this.ignoring.set(key, typeof b.count === 'number' ? b.count : Infinity);
-    return { ok: true, ignoring: Object.fromEntries([...this.ignoring].map(([k, n]) => [k, Number.isFinite(n) ? n : 'on'])) };
+    else this.ignoring.set(key, { left: typeof b.count === 'number' ? b.count : Infinity, hold: b.hold === true });
+    return { ok: true, ignoring: Object.fromEntries([...this.ignoring].map(([k, { left }]) => [k, Number.isFinite(left) ? left : 'on'])) };
   }
 
-  /** Whether this task is one to drop (and counts it). */
-  private dropsTask(deviceId: string): boolean {
+  /** POST /__sim/applyTasks {deviceId?}: the held tasks (of one device, or all) are applied now, in order. */
+  private applyTasks(b: Record<string, unknown>) {
+    const only = typeof b.deviceId === 'string' ? b.deviceId : null;
+    const due = this.held.filter((t) => only === null || t.deviceId === only);
+    this.held = this.held.filter((t) => !due.includes(t));
+    let applied = 0;
+    for (const t of due) {
+      const d = this.devices.get(t.deviceId);
+      if (d && this.task(d, t.body).status === 200) applied++;
+    }
+    return { ok: true, applied };
+  }
+
+  /** Whether this task is one not to apply now (and counts it); a held one is kept for applyTasks. */
+  private withholds(deviceId: string, body: string): boolean {
     const key = this.ignoring.has(deviceId) ? deviceId : this.ignoring.has('*') ? '*' : null;
     if (key === null) return false;
-    const left = this.ignoring.get(key)! - 1;
-    if (left <= 0) this.ignoring.delete(key);
-    else this.ignoring.set(key, left);
+    const rule = this.ignoring.get(key)!;
+    if (rule.left <= 1) this.ignoring.delete(key);
+    else this.ignoring.set(key, { ...rule, left: rule.left - 1 });
+    if (rule.hold) this.held.push({ deviceId, body });
     return true;
   }
 
@@ -303,7 +324,7 @@ export class EpiphanSimulator {
       if (!d) return { status: 404, json: { Status: 'error', StatusCode: 404, Message: 'Device not found' } };
       if (parts.length === 5 && req.method === 'GET') return { status: 200, json: [this.wire(d)] };
       if (parts[5] === 'task' && req.method === 'POST') {
-        return this.dropsTask(d.id) ? { status: 200, json: { Status: 'ok', StatusCode: 200 } } : this.task(d, req.body);
+        return this.withholds(d.id, req.body) ? { status: 200, json: { Status: 'ok', StatusCode: 200 } } : this.task(d, req.body);
       }
       if (parts[5] === 'thumbnails' && req.method === 'GET' && this.flavor === 'AV_STUDIO') {
         this.advance(d);
