@@ -31,10 +31,11 @@ export function createWebhookService(opts: CreateWebhooksOptions): WebhookServic
         prefix: opts.config.redisPrefix,
         consumer: opts.replicaId,
         // longer than any attempt of a live replica takes, so only a dead one's deliveries are taken over
-        claimIdleMs: 2 * cfg.timeoutMs + 2 * cfg.pollMs + 1_000,
+        claimIdleMs: cfg.claimIdleMs ?? 2 * cfg.timeoutMs + 2 * cfg.pollMs + 1_000,
         seenTtlMs: SEEN_TTL_MS,
         logSize: cfg.logSize,
+        maxPending: cfg.maxPending,
       })
-    : new MemoryWebhookStore(cfg.logSize);
+    : new MemoryWebhookStore(cfg.logSize, cfg.maxPending);
   return new WebhookService({ config: cfg, store, pubsub: opts.pubsub, pollers: opts.pollers, sources: opts.sources, stores: opts.stores, log: opts.log });
 }

@@ -94,8 +94,6 @@ export const EVENT_TYPES: WebhookEventType[] = [
   eventType({ topic: 'sourceHealthChanged', name: 'SOURCE_HEALTH_CHANGED', type: 'source.health_changed', subject: (e) => e, data: (e) => ({ sourceId: e.sourceId, state: e.health.state, circuitOpen: e.health.circuitOpen, lastSuccessAt: e.health.lastSuccessAt }) }),
 ];
 
-export const EVENT_TYPE_BY_NAME = new Map(EVENT_TYPES.map((t) => [t.name, t]));
-
 /**
  * The event's id (webhook-id): a hash of the topic and the event as published. Every replica receives the same
  * published event (through Redis), so every replica computes the same id, and receivers dedupe on it.

@@ -3,6 +3,7 @@ import type { AvgraphConfig } from '../config.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { matchesFilter, sourcesFor, type DeviceFilter } from '../filter.js';
 import type { Logger } from '../log.js';
+import type { Device } from '../model.js';
 import { learnSecret } from '../secrets.js';
 import type { Source } from '../sources/source.js';
 import type { DeviceStore } from '../store/device-store.js';
@@ -11,7 +12,7 @@ import { onTopic, type PubSub, type Topics } from '../subscriptions/pubsub.js';
 import { deliveryId, EVENT_TYPES, eventId, type EventSubject, type WebhookEventType } from './events.js';
 import { WebhookSender } from './sender.js';
 import { newSecret, signedHeaders } from './signature.js';
-import type { DeliveryRecord, DeliveryStatus, EndpointRecord, Leased, WebhookStore } from './types.js';
+import type { DeliveryRecord, DeliveryStatus, EndpointConfig, EndpointRecord, Leased, WebhookStore } from './types.js';
 import { UrlGuard } from './url-guard.js';
 
 export type WebhooksConfig = AvgraphConfig['webhooks'];
@@ -30,13 +31,22 @@ export interface WebhookServiceDeps {
   pubsub: PubSub;
   pollers: PollerSet;
   sources: Map<string, Source>;
-  /** Devices of events that name one by id (commands), as last read. */
+  /** Devices of events that name one by id (commands), as last read: watched, never read for this. */
   stores: Map<string, DeviceStore>;
   log: Logger;
 }
 
 const MAX_URL = 2048;
 const MAX_DESCRIPTION = 500;
+/** An admin change that keeps meeting concurrent ones is given up after this many tries. */
+const SAVE_TRIES = 5;
+/** The shortest wait of a delivery put back for its endpoint's turn. */
+const MIN_PACE_MS = 5;
+/** A full endpoint queue is warned about at most this often. */
+const FULL_WARN_MS = 60_000;
+
+/** The config part of an endpoint (what an admin sets), without what deliveries learnt. */
+const configOf = ({ failingSince: _f, disabledReason: _d, ...config }: EndpointRecord): EndpointConfig => config;
 
 /**
  * Outbound webhooks: turns pub/sub events into signed deliveries for the endpoints that want them, and delivers
@@ -58,6 +68,15 @@ export class WebhookService {
   private working = false;
   private again = false;
   private inFlight = 0;
+  private readonly inFlightByEndpoint = new Map<string, number>();
+  /** Taken deliveries waiting here for their endpoint's next free slot (at most its share each, `concurrency` in all). */
+  private readonly held = new Map<string, Leased[]>();
+  private heldCount = 0;
+  /** How long an attempt at each endpoint took lately (moving average, ms): the pace its excess waits at. */
+  private readonly attemptMs = new Map<string, number>();
+  /** Devices by source and vendor id as the device stores last took them, for events that name a device by id. */
+  private readonly devices = new Map<string, Device>();
+  private readonly fullWarnedAt = new Map<string, number>();
   private closed = false;
   /** Whether the store took the last event, and answered the last look at the queue (outages are logged once). */
   private recording = true;
@@ -70,6 +89,7 @@ export class WebhookService {
     this.guard = new UrlGuard(deps.config);
     this.sender = new WebhookSender(this.guard, { timeoutMs: deps.config.timeoutMs, maxResponseBytes: deps.config.maxResponseBytes });
     for (const t of EVENT_TYPES) this.listen(t);
+    for (const store of deps.stores.values()) this.feeds.push(store.onObserved((d) => this.devices.set(`${d.sourceId}\n${d.vendorDeviceId}`, d)));
     void this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh(), deps.config.refreshMs);
     this.refreshTimer.unref?.();
@@ -84,7 +104,7 @@ export class WebhookService {
 
   async create(input: EndpointInput): Promise<{ endpoint: EndpointRecord; secret: string }> {
     await this.checkInput(input);
-    const endpoint: EndpointRecord = {
+    const config: EndpointConfig = {
       id: `ep_${randomBytes(12).toString('base64url')}`,
       url: input.url,
       eventTypes: [...new Set(input.eventTypes)],
@@ -93,36 +113,31 @@ export class WebhookService {
       description: input.description,
       secret: newSecret(),
       createdAt: Date.now(),
-      failingSince: null,
-      disabledReason: null,
+      version: 1,
     };
-    await this.store.saveEndpoint(endpoint);
+    await this.store.saveEndpoint(config, null);
     await this.refresh();
-    return { endpoint, secret: endpoint.secret };
+    return { endpoint: { ...config, failingSince: null, disabledReason: null }, secret: config.secret };
   }
 
   async update(id: string, patch: Partial<EndpointInput>): Promise<EndpointRecord> {
-    const current = await this.mustFind(id);
-    const next: EndpointInput = {
-      url: patch.url ?? current.url,
-      eventTypes: patch.eventTypes ?? current.eventTypes,
-      filter: patch.filter === undefined ? current.filter : patch.filter,
-      enabled: patch.enabled ?? current.enabled,
-      description: patch.description === undefined ? current.description : patch.description,
-    };
-    await this.checkInput(next);
-    // enabled again (by hand): its failures so far no longer count toward disabling it
-    const reenabled = next.enabled && !current.enabled;
-    const endpoint: EndpointRecord = {
-      ...current,
-      ...next,
-      eventTypes: [...new Set(next.eventTypes)],
-      failingSince: reenabled ? null : current.failingSince,
-      disabledReason: next.enabled ? null : current.disabledReason,
-    };
-    await this.store.saveEndpoint(endpoint);
+    const endpoint = await this.change(id, async (current) => {
+      const next: EndpointInput = {
+        url: patch.url ?? current.url,
+        eventTypes: patch.eventTypes ?? current.eventTypes,
+        filter: patch.filter === undefined ? current.filter : patch.filter,
+        enabled: patch.enabled ?? current.enabled,
+        description: patch.description === undefined ? current.description : patch.description,
+      };
+      await this.checkInput(next);
+      return { ...configOf(current), ...next, eventTypes: [...new Set(next.eventTypes)] };
+    });
+    // enabled (again) by hand: avgraph's disabling and the failures so far no longer count
+    if (patch.enabled === true && (endpoint.disabledReason !== null || endpoint.failingSince !== null)) {
+      await this.store.setHealth(id, { failingSince: null, disabledReason: null });
+    }
     await this.refresh();
-    return endpoint;
+    return this.mustFind(id);
   }
 
   async remove(id: string): Promise<void> {
@@ -132,10 +147,28 @@ export class WebhookService {
 
   /** A new secret, returned this once; deliveries from now on are signed with it. */
   async rotateSecret(id: string): Promise<{ endpoint: EndpointRecord; secret: string }> {
-    const endpoint = { ...(await this.mustFind(id)), secret: newSecret() };
-    learnSecret(endpoint.secret);
-    await this.store.saveEndpoint(endpoint);
-    return { endpoint, secret: endpoint.secret };
+    const secret = newSecret();
+    learnSecret(secret);
+    const endpoint = await this.change(id, async (current) => ({ ...configOf(current), secret }));
+    return { endpoint, secret };
+  }
+
+  /**
+   * Applies an admin change to the endpoint as stored now, saved only if nobody changed it meanwhile (else made
+   * again from the newer state); a change never brings back a deleted endpoint.
+   */
+  private async change(id: string, make: (current: EndpointRecord) => Promise<EndpointConfig>): Promise<EndpointRecord> {
+    for (let i = 0; i < SAVE_TRIES; i++) {
+      const current = await this.mustFind(id);
+      const next = await make(current);
+      const config = { ...next, version: current.version + 1 };
+      const saved = await this.store.saveEndpoint(config, current.version);
+      if (saved === 'gone') break;
+      if (saved === 'saved') return { ...config, enabled: config.enabled && current.disabledReason === null, failingSince: current.failingSince, disabledReason: current.disabledReason };
+    }
+    const now = await this.store.endpoint(id);
+    if (!now) throw new NotFoundError('no such webhook endpoint');
+    throw new ValidationError('the endpoint was changed by someone else at the same time: try again', 'id');
   }
 
   deliveries(endpointId: string, first: number, status: DeliveryStatus | null): Promise<DeliveryRecord[]> {
@@ -175,7 +208,8 @@ export class WebhookService {
     if (this.closed) return;
     const wanting = this.endpointsCache.filter((e) => e.enabled && e.eventTypes.includes(t.name));
     if (!wanting.length) return;
-    const about = await this.resolve(t.subject(event));
+    const about = this.resolve(t.subject(event));
+    if (!about) return;
     const targets = wanting.filter((e) => this.matches(e.filter, about));
     if (!targets.length) return;
     const id = eventId(t.topic, event);
@@ -195,14 +229,26 @@ export class WebhookService {
       nextAttemptAt: null,
       createdAt: now,
     }));
-    if ((await this.store.enqueue(records)).length) this.wake();
+    const { queued, full } = await this.store.enqueue(records);
+    if (queued.length) this.wake();
+    for (const d of full) this.warnFull(d.endpointId);
   }
 
-  /** A device named by id, as this replica last read it (any age: it is only matched against filters). */
-  private async resolve(subject: EventSubject): Promise<EventSubject> {
+  private warnFull(endpointId: string): void {
+    const now = Date.now();
+    if (now - (this.fullWarnedAt.get(endpointId) ?? -Infinity) < FULL_WARN_MS) return;
+    this.fullWarnedAt.set(endpointId, now);
+    this.log.warn({ endpoint: endpointId, maxPending: this.config.maxPending }, 'webhook endpoint queue full: new deliveries recorded DEAD');
+  }
+
+  /**
+   * A device named by id, as this replica last took it (any age: it is only matched against filters); never read
+   * from the vendor for this. null (the event is skipped) when unknown here: a filter could not be checked.
+   */
+  private resolve(subject: EventSubject): EventSubject | null {
     if ('device' in subject || !subject.deviceVendorId) return subject;
-    const device = await this.deps.stores.get(subject.sourceId)?.device(subject.deviceVendorId, Number.POSITIVE_INFINITY).catch(() => null);
-    return device ? { device } : { sourceId: subject.sourceId };
+    const device = this.devices.get(`${subject.sourceId}\n${subject.deviceVendorId}`);
+    return device ? { device } : null;
   }
 
   private matches(filter: DeviceFilter | null, subject: EventSubject): boolean {
@@ -225,6 +271,7 @@ export class WebhookService {
     // the logger scrubs them too, should one ever reach a log line
     for (const e of endpoints) learnSecret(e.secret);
     this.endpointsCache = endpoints;
+    for (const id of this.attemptMs.keys()) if (!endpoints.some((e) => e.id === id)) this.attemptMs.delete(id);
     const ids = new Set<string>();
     for (const e of endpoints) if (e.enabled) for (const s of sourcesFor(this.deps.sources.values(), e.filter)) ids.add(s.id);
     const key = [...ids].sort().join('\n');
@@ -249,7 +296,10 @@ export class WebhookService {
     else this.schedule(0);
   }
 
-  /** Takes what is due, as far as there is room, and starts delivering it. */
+  /**
+   * Takes what is due, as far as there is room, and starts delivering it; a delivery whose endpoint already has
+   * its share in flight here (one while it is failing) goes back to wait, so a slow receiver holds up only its own.
+   */
   private async work(): Promise<void> {
     if (this.closed) return;
     if (this.working) {
@@ -257,21 +307,22 @@ export class WebhookService {
       return;
     }
     this.working = true;
+    const deferred = new Map<string, number>();
     try {
       do {
         this.again = false;
+        // held deliveries take no room (a slow endpoint's must not crowd the others out); they are bounded apart
         const room = this.config.concurrency - this.inFlight;
         if (room <= 0) break;
         const leases = await this.store.take(room);
+        const waits: Promise<void>[] = [];
         for (const lease of leases) {
-          this.inFlight += 1;
-          void this.deliver(lease)
-            .catch((e: unknown) => this.log.warn({ delivery: lease.record.id, err: (e as Error).message }, 'webhook delivery not settled'))
-            .finally(() => {
-              this.inFlight -= 1;
-              this.wake();
-            });
+          const wait = this.waitFor(lease.record, deferred);
+          if (wait === null) this.start(lease);
+          else if (wait === 'hold') this.hold(lease);
+          else waits.push(this.store.settle(lease, { ...lease.record, nextAttemptAt: Date.now() + wait }, Date.now() + wait));
         }
+        await Promise.all(waits);
         if (leases.length === room) this.again = true;
       } while (this.again && !this.closed);
       this.queueUp = true;
@@ -284,10 +335,66 @@ export class WebhookService {
     this.schedule(this.config.pollMs);
   }
 
+  /**
+   * null: deliver now. When its endpoint has its share in flight: 'hold' it here for the next free slot, while
+   * fewer than a share wait so; beyond that, how long it waits in the store. The `n`-th put back in one round waits
+   * n/share attempts' time (they go out at about the pace the endpoint takes them); a new one for a failing endpoint
+   * waits as long as it has been failing (up to the longest retry wait).
+   */
+  private waitFor(record: DeliveryRecord, deferred: Map<string, number>): number | 'hold' | null {
+    const failingSince = this.endpointsCache.find((e) => e.id === record.endpointId)?.failingSince ?? null;
+    const share = failingSince === null ? this.config.endpointConcurrency : 1;
+    if ((this.inFlightByEndpoint.get(record.endpointId) ?? 0) < share) return null;
+    const failingNew = failingSince !== null && record.attempts === 0;
+    if (!failingNew && this.heldCount < this.config.concurrency && (this.held.get(record.endpointId)?.length ?? 0) < share) return 'hold';
+    const n = (deferred.get(record.endpointId) ?? 0) + 1;
+    deferred.set(record.endpointId, n);
+    const step = Math.max(MIN_PACE_MS, this.attemptMs.get(record.endpointId) ?? this.config.pollMs);
+    const paced = Math.round(step * Math.ceil(n / share));
+    if (failingSince === null || record.attempts > 0) return paced;
+    const longest = Math.max(...this.config.retryScheduleMs) * this.config.timeScale;
+    return Math.max(paced, Math.min(Date.now() - failingSince, longest));
+  }
+
+  /** Held deliveries wait no longer than their endpoint's share of attempts in flight: well within claimIdleMs. */
+  private hold(lease: Leased): void {
+    const queue = this.held.get(lease.record.endpointId) ?? [];
+    queue.push(lease);
+    this.held.set(lease.record.endpointId, queue);
+    this.heldCount += 1;
+  }
+
+  private start(lease: Leased): void {
+    const endpointId = lease.record.endpointId;
+    this.inFlight += 1;
+    this.inFlightByEndpoint.set(endpointId, (this.inFlightByEndpoint.get(endpointId) ?? 0) + 1);
+    const began = Date.now();
+    void this.deliver(lease)
+      .catch((e: unknown) => this.log.warn({ delivery: lease.record.id, err: (e as Error).message }, 'webhook delivery not settled'))
+      .finally(() => {
+        this.inFlight -= 1;
+        const took = Date.now() - began;
+        const before = this.attemptMs.get(endpointId);
+        this.attemptMs.set(endpointId, before === undefined ? took : 0.8 * before + 0.2 * took);
+        const left = (this.inFlightByEndpoint.get(endpointId) ?? 1) - 1;
+        if (left > 0) this.inFlightByEndpoint.set(endpointId, left);
+        else this.inFlightByEndpoint.delete(endpointId);
+        const next = this.closed ? undefined : this.held.get(endpointId)?.shift();
+        if (next) {
+          this.heldCount -= 1;
+          if (!this.held.get(endpointId)?.length) this.held.delete(endpointId);
+          this.start(next);
+        }
+        this.wake();
+      });
+  }
+
   private async deliver(lease: Leased): Promise<void> {
     const record = lease.record;
     const endpoint = await this.store.endpoint(record.endpointId);
-    if (!endpoint || record.status === 'DEAD' || record.status === 'SUCCEEDED') return this.store.settle(lease, record, null);
+    // its endpoint was deleted (perhaps after another replica queued it): nothing to send, nothing to keep
+    if (!endpoint) return this.store.discard(lease);
+    if (record.status === 'DEAD' || record.status === 'SUCCEEDED') return this.store.settle(lease, record, null);
     if (!endpoint.enabled) {
       return this.store.settle(lease, { ...record, status: 'DEAD', lastError: 'endpoint disabled', nextAttemptAt: null }, null);
     }
@@ -300,7 +407,10 @@ export class WebhookService {
     const base = { ...record, attempts, lastResponseCode: result.status, lastError: result.error };
     if (result.ok) {
       await this.store.settle(lease, { ...base, status: 'SUCCEEDED', nextAttemptAt: null }, null);
-      if (endpoint.failingSince !== null) await this.patchEndpoint(endpoint.id, (e) => ({ ...e, failingSince: null }));
+      if (endpoint.failingSince !== null) {
+        this.noteFailing(endpoint.id, null);
+        await this.store.setHealth(endpoint.id, { failingSince: null });
+      }
       return;
     }
     const failingSince = endpoint.failingSince ?? now;
@@ -310,11 +420,18 @@ export class WebhookService {
     await this.store.settle(lease, { ...base, status: retryAt === null ? 'DEAD' : 'FAILED', nextAttemptAt: retryAt }, retryAt);
     if (disable) {
       this.log.warn({ endpoint: endpoint.id, failingForMs: now - failingSince }, 'webhook endpoint disabled: every delivery failed');
-      await this.patchEndpoint(endpoint.id, (e) => ({ ...e, enabled: false, disabledReason: `every delivery failed since ${new Date(failingSince).toISOString()}` }));
+      await this.store.setHealth(endpoint.id, { disabledReason: `every delivery failed since ${new Date(failingSince).toISOString()}` });
       await this.refresh();
     } else if (endpoint.failingSince === null) {
-      await this.patchEndpoint(endpoint.id, (e) => ({ ...e, failingSince: e.failingSince ?? now }));
+      this.noteFailing(endpoint.id, now);
+      await this.store.markFailing(endpoint.id, now);
     }
+  }
+
+  /** What this replica learnt of an endpoint's failures, used at once (other replicas see it on refresh). */
+  private noteFailing(id: string, since: number | null): void {
+    const cached = this.endpointsCache.find((e) => e.id === id);
+    if (cached) cached.failingSince = since;
   }
 
   /** The wait before the retry that follows `attempts` attempts; null: none left. */
@@ -323,12 +440,6 @@ export class WebhookService {
     if (step === undefined) return null;
     const j = this.config.jitter;
     return Math.round(step * this.config.timeScale * (1 - j + Math.random() * 2 * j));
-  }
-
-  /** Changes one endpoint as it is now (not as it was when the delivery began): an admin may have changed it. */
-  private async patchEndpoint(id: string, change: (e: EndpointRecord) => EndpointRecord): Promise<void> {
-    const current = await this.store.endpoint(id);
-    if (current) await this.store.saveEndpoint(change(current));
   }
 
   private async mustFind(id: string): Promise<EndpointRecord> {

@@ -1,27 +1,43 @@
 import type { Redis } from 'ioredis';
-import type { DeliveryRecord, DeliveryStatus, EndpointRecord, Leased, WebhookStore } from './types.js';
+import { isFinal, queueFull } from './records.js';
+import type { DeliveryRecord, DeliveryStatus, EndpointConfig, EndpointHealth, EndpointRecord, Leased, WebhookStore } from './types.js';
 
 const GROUP = 'workers';
 
-/** Records and queues each delivery not seen before (SET NX on its id), trimming the endpoint's log. */
+/**
+ * Records and queues each delivery not seen before (SET NX on its id) whose endpoint exists. An endpoint's log
+ * holds every delivery, "done" the settled ones: pending (log - done) is capped, beyond it a delivery is recorded
+ * DEAD instead; settled ones beyond logSize are trimmed, oldest first, and pending ones never.
+ */
 const ENQUEUE = `
-local out = {}
-for i = 5, #ARGV, 4 do
-  local id, ep, at, json = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  if redis.call('set', ARGV[1] .. id, '1', 'PX', ARGV[2], 'NX') then
-    redis.call('hset', KEYS[1], id, json)
-    local log = ARGV[3] .. ep
-    redis.call('zadd', log, at, id)
-    local extra = redis.call('zcard', log) - tonumber(ARGV[4])
-    if extra > 0 then
-      local old = redis.call('zpopmin', log, extra)
-      for j = 1, #old, 2 do redis.call('hdel', KEYS[1], old[j]) end
+local queued, full = {}, {}
+for i = 7, #ARGV, 6 do
+  local id, ep, at, json, pending, dead = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  if redis.call('hexists', KEYS[3], ep) == 1 and redis.call('set', ARGV[1] .. id, '1', 'PX', ARGV[2], 'NX') then
+    local log, done = ARGV[3] .. ep, ARGV[5] .. ep
+    if pending == '1' and redis.call('zcard', log) - redis.call('zcard', done) >= tonumber(ARGV[6]) then
+      json, pending = dead, '0'
+      full[#full + 1] = id
     end
-    redis.call('xadd', KEYS[2], '*', 'd', id)
-    out[#out + 1] = id
+    redis.call('hset', KEYS[1], id, json)
+    redis.call('zadd', log, at, id)
+    if pending == '1' then
+      redis.call('xadd', KEYS[2], '*', 'd', id)
+      queued[#queued + 1] = id
+    else
+      redis.call('zadd', done, at, id)
+    end
+    local extra = redis.call('zcard', done) - tonumber(ARGV[4])
+    if extra > 0 then
+      local old = redis.call('zpopmin', done, extra)
+      for j = 1, #old, 2 do
+        redis.call('zrem', log, old[j])
+        redis.call('hdel', KEYS[1], old[j])
+      end
+    end
   end
 end
-return out`;
+return { queued, full }`;
 
 /** Moves retries that are due onto the stream, atomically, so one replica moves each. */
 const PROMOTE = `
@@ -37,15 +53,47 @@ const SETTLE = `
 if redis.call('hexists', KEYS[1], ARGV[3]) == 1 then
   redis.call('hset', KEYS[1], ARGV[3], ARGV[4])
   if ARGV[5] ~= '' then redis.call('zadd', KEYS[2], ARGV[5], ARGV[3]) end
+  if ARGV[6] == '1' then redis.call('zadd', KEYS[4], ARGV[7], ARGV[3]) end
 end
 redis.call('xack', KEYS[3], ARGV[1], ARGV[2])
 redis.call('xdel', KEYS[3], ARGV[2])
 return 1`;
 
+/** Queues a recorded delivery again (it is pending again), unless it was trimmed or deleted. */
+const REQUEUE = `
+if redis.call('hexists', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+redis.call('zrem', KEYS[2], ARGV[1])
+redis.call('zrem', KEYS[4], ARGV[1])
+redis.call('xadd', KEYS[3], '*', 'd', ARGV[1])
+return 1`;
+
+/** Replaces an endpoint's config only from the version it was read at (none: creates it). */
+const SAVE = `
+local cur = redis.call('hget', KEYS[1], ARGV[1])
+if ARGV[2] == '' then
+  if cur then return 0 end
+else
+  if not cur then return -1 end
+  if tostring(cjson.decode(cur).version or 0) ~= ARGV[2] then return 0 end
+end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
+return 1`;
+
+/** Sets or clears (empty value) fields of an endpoint's health, only while the endpoint exists. */
+const HEALTH = `
+if redis.call('hexists', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 3, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('hdel', KEYS[2], ARGV[i])
+  elseif ARGV[2] == 'nx' then redis.call('hsetnx', KEYS[2], ARGV[i], ARGV[i + 1])
+  else redis.call('hset', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
+return 1`;
+
 const REMOVE = `
 local ids = redis.call('zrange', KEYS[3], 0, -1)
 for _, id in ipairs(ids) do redis.call('hdel', KEYS[2], id) end
-redis.call('del', KEYS[3])
+redis.call('del', KEYS[3], KEYS[4], KEYS[5])
 return redis.call('hdel', KEYS[1], ARGV[1])`;
 
 type StreamEntry = [id: string, fields: string[]];
@@ -60,6 +108,7 @@ export interface RedisStoreOptions {
   /** How long a delivery id is remembered so that the same event seen by another replica is not enqueued twice. */
   seenTtlMs: number;
   logSize: number;
+  maxPending: number;
 }
 
 /**
@@ -68,7 +117,7 @@ export interface RedisStoreOptions {
  * retries wait in a sorted set by due time, records in a hash with a per-endpoint log.
  */
 export class RedisWebhookStore implements WebhookStore {
-  private readonly k: { endpoints: string; records: string; queue: string; retry: string; seen: string; log: string };
+  private readonly k: { endpoints: string; health: string; records: string; queue: string; retry: string; seen: string; log: string; done: string };
   private grouped = false;
 
   constructor(
@@ -76,32 +125,72 @@ export class RedisWebhookStore implements WebhookStore {
     private readonly opts: RedisStoreOptions,
   ) {
     const base = `${opts.prefix}:webhooks:`;
-    this.k = { endpoints: `${base}endpoints`, records: `${base}deliveries`, queue: `${base}queue`, retry: `${base}retry`, seen: `${base}seen:`, log: `${base}log:` };
+    this.k = {
+      endpoints: `${base}endpoints`,
+      health: `${base}health:`,
+      records: `${base}deliveries`,
+      queue: `${base}queue`,
+      retry: `${base}retry`,
+      seen: `${base}seen:`,
+      log: `${base}log:`,
+      done: `${base}done:`,
+    };
   }
 
-  async saveEndpoint(endpoint: EndpointRecord): Promise<void> {
-    await this.redis.hset(this.k.endpoints, endpoint.id, JSON.stringify(endpoint));
+  async saveEndpoint(endpoint: EndpointConfig, expected: number | null): Promise<'saved' | 'conflict' | 'gone'> {
+    const r = await this.redis.eval(SAVE, 1, this.k.endpoints, endpoint.id, expected === null ? '' : String(expected), JSON.stringify(endpoint));
+    return r === 1 ? 'saved' : r === 0 ? 'conflict' : 'gone';
+  }
+
+  async setHealth(id: string, change: Partial<EndpointHealth>): Promise<void> {
+    await this.health(id, 'set', change);
+  }
+
+  async markFailing(id: string, since: number): Promise<void> {
+    await this.health(id, 'nx', { failingSince: since });
+  }
+
+  private async health(id: string, mode: 'set' | 'nx', change: Partial<EndpointHealth>): Promise<void> {
+    const args = Object.entries(change).flatMap(([field, v]) => [field, v === null || v === undefined ? '' : String(v)]);
+    await this.redis.eval(HEALTH, 2, this.k.endpoints, this.k.health + id, id, mode, ...args);
   }
 
   async removeEndpoint(id: string): Promise<boolean> {
-    return (await this.redis.eval(REMOVE, 3, this.k.endpoints, this.k.records, this.k.log + id, id)) === 1;
+    return (await this.redis.eval(REMOVE, 5, this.k.endpoints, this.k.records, this.k.log + id, this.k.done + id, this.k.health + id, id)) === 1;
   }
 
   async endpoint(id: string): Promise<EndpointRecord | null> {
-    const json = await this.redis.hget(this.k.endpoints, id);
-    return json ? (JSON.parse(json) as EndpointRecord) : null;
+    const [[, json], [, health]] = (await this.redis.multi().hget(this.k.endpoints, id).hgetall(this.k.health + id).exec()) as [[null, string | null], [null, Record<string, string>]];
+    return json ? withHealth(JSON.parse(json) as EndpointConfig, health) : null;
   }
 
   async endpoints(): Promise<EndpointRecord[]> {
-    return Object.values(await this.redis.hgetall(this.k.endpoints)).map((j) => JSON.parse(j) as EndpointRecord);
+    const configs = Object.values(await this.redis.hgetall(this.k.endpoints)).map((j) => JSON.parse(j) as EndpointConfig);
+    if (!configs.length) return [];
+    const pipeline = this.redis.pipeline();
+    for (const c of configs) pipeline.hgetall(this.k.health + c.id);
+    const healths = (await pipeline.exec()) as [Error | null, Record<string, string>][];
+    return configs.map((c, i) => withHealth(c, healths[i]?.[1] ?? {}));
   }
 
-  async enqueue(deliveries: DeliveryRecord[]): Promise<DeliveryRecord[]> {
-    if (!deliveries.length) return [];
-    const args = deliveries.flatMap((d) => [d.id, d.endpointId, String(d.createdAt), JSON.stringify(d)]);
-    const queued = (await this.redis.eval(ENQUEUE, 2, this.k.records, this.k.queue, this.k.seen, String(this.opts.seenTtlMs), this.k.log, String(this.opts.logSize), ...args)) as string[];
-    const ids = new Set(queued);
-    return deliveries.filter((d) => ids.has(d.id));
+  async enqueue(deliveries: DeliveryRecord[]): Promise<{ queued: DeliveryRecord[]; full: DeliveryRecord[] }> {
+    if (!deliveries.length) return { queued: [], full: [] };
+    const args = deliveries.flatMap((d) => [
+      d.id,
+      d.endpointId,
+      String(d.createdAt),
+      JSON.stringify(d),
+      d.status === 'PENDING' ? '1' : '0',
+      JSON.stringify(queueFull(d)),
+    ]);
+    const [queued, full] = (await this.redis.eval(
+      ENQUEUE, 3, this.k.records, this.k.queue, this.k.endpoints,
+      this.k.seen, String(this.opts.seenTtlMs), this.k.log, String(this.opts.logSize), this.k.done, String(this.opts.maxPending),
+      ...args,
+    )) as [string[], string[]];
+    const q = new Set(queued);
+    const f = new Set(full);
+    return { queued: deliveries.filter((d) => q.has(d.id)), full: deliveries.filter((d) => f.has(d.id)).map(queueFull) };
   }
 
   async take(max: number): Promise<Leased[]> {
@@ -133,22 +222,24 @@ export class RedisWebhookStore implements WebhookStore {
       if (json) out.push({ record: JSON.parse(json) as DeliveryRecord, ticket });
       else orphans.push(ticket);
     });
-    // deliveries of a deleted endpoint, or trimmed from its log: nothing left to send
+    // deliveries of a deleted endpoint (its records went with it): nothing left to send
     if (orphans.length) await this.redis.multi().xack(this.k.queue, GROUP, ...orphans).xdel(this.k.queue, ...orphans).exec();
     return out;
   }
 
   async settle(lease: Leased, record: DeliveryRecord, retryAt: number | null): Promise<void> {
-    await this.redis.eval(SETTLE, 3, this.k.records, this.k.retry, this.k.queue, GROUP, lease.ticket, record.id, JSON.stringify(record), retryAt === null ? '' : String(retryAt));
+    await this.redis.eval(
+      SETTLE, 4, this.k.records, this.k.retry, this.k.queue, this.k.done + record.endpointId,
+      GROUP, lease.ticket, record.id, JSON.stringify(record), retryAt === null ? '' : String(retryAt), isFinal(record.status) ? '1' : '0', String(record.createdAt),
+    );
+  }
+
+  async discard(lease: Leased): Promise<void> {
+    await this.redis.multi().hdel(this.k.records, lease.record.id).xack(this.k.queue, GROUP, lease.ticket).xdel(this.k.queue, lease.ticket).exec();
   }
 
   async requeue(record: DeliveryRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.k.records, record.id, JSON.stringify(record))
-      .zrem(this.k.retry, record.id)
-      .xadd(this.k.queue, '*', 'd', record.id)
-      .exec();
+    await this.redis.eval(REQUEUE, 4, this.k.records, this.k.retry, this.k.queue, this.k.done + record.endpointId, record.id, JSON.stringify(record));
   }
 
   async delivery(id: string): Promise<DeliveryRecord | null> {
@@ -157,14 +248,32 @@ export class RedisWebhookStore implements WebhookStore {
   }
 
   async deliveries(endpointId: string, first: number, status: DeliveryStatus | null): Promise<DeliveryRecord[]> {
-    // with a status filter the whole (bounded) log is looked at
-    const ids = await this.redis.zrevrange(this.k.log + endpointId, 0, status ? -1 : first - 1);
-    if (!ids.length) return [];
-    const records = (await this.redis.hmget(this.k.records, ...ids)).flatMap((j) => (j ? [JSON.parse(j) as DeliveryRecord] : []));
-    return records.filter((r) => !status || r.status === status).slice(0, first);
+    if (first <= 0) return [];
+    // newest first, a page at a time, until `first` match (a status filter reads no further than it must)
+    const page = Math.max(first, 100);
+    const out: DeliveryRecord[] = [];
+    for (let from = 0; out.length < first; from += page) {
+      const ids = await this.redis.zrevrange(this.k.log + endpointId, from, from + page - 1);
+      if (!ids.length) break;
+      for (const j of await this.redis.hmget(this.k.records, ...ids)) {
+        const r = j ? (JSON.parse(j) as DeliveryRecord) : null;
+        if (r && (!status || r.status === status) && out.length < first) out.push(r);
+      }
+      if (ids.length < page) break;
+    }
+    return out;
   }
 
-  async close(): Promise<void> {}
+  /** Leaves the consumer group when this worker holds nothing, so restarts do not pile up consumers. */
+  async close(): Promise<void> {
+    if (!this.grouped) return;
+    try {
+      const held = (await this.redis.xpending(this.k.queue, GROUP, '-', '+', 1, this.opts.consumer)) as unknown[];
+      if (!held.length) await this.redis.xgroup('DELCONSUMER', this.k.queue, GROUP, this.opts.consumer);
+    } catch {
+      // Redis away at shutdown: the consumer stays listed, harmlessly
+    }
+  }
 
   private async ensureGroup(): Promise<void> {
     if (this.grouped) return;
@@ -176,3 +285,10 @@ export class RedisWebhookStore implements WebhookStore {
     this.grouped = true;
   }
 }
+
+function withHealth(config: EndpointConfig, health: Record<string, string>): EndpointRecord {
+  const failingSince = health.failingSince ? Number(health.failingSince) : null;
+  const disabledReason = health.disabledReason ?? null;
+  return { ...config, version: config.version ?? 0, enabled: config.enabled && disabledReason === null, failingSince, disabledReason };
+}
+

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 export interface UrlPolicy {
   /** Host names or addresses allowed whatever they resolve to (e.g. "127.0.0.1" for a local receiver). */
   allowHosts: string[];
-  /** Every address allowed: for receivers on a private network. */
+  /** Private networks allowed (PRIVATE below), for receivers on one; never loopback, link-local or the rest. */
   allowPrivateNetworks: boolean;
 }
 
@@ -22,11 +22,17 @@ for (const [net, bits] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) blocked4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  // unspecified, loopback, IPv4-mapped and -translated (they reach IPv4 hosts), discard, documentation
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32],
+  // unspecified, loopback, IPv4-compatible, -mapped, -translated and NAT64 (they reach IPv4 hosts), 6to4, discard, documentation
+  ['::', 96], ['::ffff:0:0', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['100::', 64], ['2001:db8::', 32],
   // unique-local, link-local, site-local, multicast
   ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) blocked6.addSubnet(net, bits, 'ipv6');
+
+/** What allowPrivateNetworks opens: RFC 1918, shared address space (carrier NAT), unique-local IPv6. */
+const private4 = new BlockList();
+const private6 = new BlockList();
+for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10]] as const) private4.addSubnet(net, bits, 'ipv4');
+private6.addSubnet('fc00::', 7, 'ipv6');
 
 export class AddressNotAllowedError extends Error {
   readonly code = 'ADDRESS_NOT_ALLOWED';
@@ -48,9 +54,10 @@ export class UrlGuard {
 
   /** Whether an address may be reached (when its host name is not allowed as such). */
   addressAllowed(address: string): boolean {
-    if (this.policy.allowPrivateNetworks || this.allowed.has(bare(address))) return true;
+    if (this.allowed.has(bare(address))) return true;
     const family = isIP(address);
-    return family === 4 ? !blocked4.check(address, 'ipv4') : family === 6 && !blocked6.check(address, 'ipv6');
+    if (family === 4) return !blocked4.check(address, 'ipv4') || (this.policy.allowPrivateNetworks && private4.check(address, 'ipv4'));
+    return family === 6 && (!blocked6.check(address, 'ipv6') || (this.policy.allowPrivateNetworks && private6.check(address, 'ipv6')));
   }
 
   /** The URL, parsed, if its form and (for an address) its host are allowed; ValidationError otherwise. */
@@ -72,7 +79,7 @@ export class UrlGuard {
   async checkResolved(raw: string): Promise<URL> {
     const url = this.check(raw);
     const host = bare(url.hostname);
-    if (isIP(host) || this.allowed.has(host) || this.policy.allowPrivateNetworks) return url;
+    if (isIP(host) || this.allowed.has(host)) return url;
     const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
       dnsLookup(host, { all: true }, (err, found) => (err ? reject(err) : resolve(found))),
     ).catch(() => {

@@ -8,7 +8,10 @@ import { Receiver } from './receiver.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOKEN = 'webhook-replica-token-5521';
-const TIMEOUT_MS = 1500;
+/** Longer than the test needs to kill the replica holding a delivery, so the hanging attempt is still open then. */
+const TIMEOUT_MS = 10_000;
+/** Shorter than TIMEOUT_MS only here, so the takeover comes soon: in production it must exceed timeoutMs. */
+const CLAIM_IDLE_MS = 3000;
 
 describe('webhooks with Redis, across replicas', () => {
   const sim = new EpiphanSimulator({ flavor: 'EPIPHAN_CLOUD', token: TOKEN, fleetSize: 4 });
@@ -28,7 +31,7 @@ describe('webhooks with Redis, across replicas', () => {
       redisPrefix: prefix,
       leaseMs: 1000,
       mediaSecret: 'webhook-replica-media-0000',
-      webhooks: { allowHosts: ['127.0.0.1'], pollMs: 30, refreshMs: 150, timeoutMs: TIMEOUT_MS, retryScheduleMs: [100, 200, 300, 400], jitter: 0 },
+      webhooks: { allowHosts: ['127.0.0.1'], pollMs: 30, refreshMs: 150, timeoutMs: TIMEOUT_MS, claimIdleMs: CLAIM_IDLE_MS, retryScheduleMs: [100, 200, 300, 400], jitter: 0 },
       sources: [{ id: 'cloud', vendor: 'EPIPHAN_CLOUD', baseUrl, token: TOKEN, pollIntervalMs: 150 }],
     });
     replicas.push(...(await Promise.all([startReplica(configPath), startReplica(configPath)])));
@@ -70,7 +73,7 @@ describe('webhooks with Redis, across replicas', () => {
     await eventually(() => fleetReads() >= before + 2, 5000, 'two polls');
   }
 
-  const bodyOf = (path: string) => receiver.at(path).map((x) => ({ id: x.id, status: x.status, device: JSON.parse(x.body).data.device }));
+  const bodyOf = (path: string) => receiver.at(path).map((x) => ({ id: x.id, status: x.status, at: JSON.parse(x.body).timestamp as string, device: JSON.parse(x.body).data.device }));
 
   it('delivers each event once, whichever replica sees it', async () => {
     const [a, b] = replicas as [Replica, Replica];
@@ -85,6 +88,9 @@ describe('webhooks with Redis, across replicas', () => {
     const ids = receiver.at('/once').map((x) => x.id);
     // no retries were needed, so any repeat would be a second replica delivering the same event
     expect(ids.length).toBe(new Set(ids).size);
+    // ... under the same webhook-id or not: each event (device, state, time) arrived once
+    const events = bodyOf('/once').map((x) => `${x.device.id} ${x.device.isRecording} ${x.at}`);
+    expect(events.length).toBe(new Set(events).size);
     expect(new Set(ids)).toEqual(new Set((await deliveries(a, endpoint)).map((d) => d.eventId)));
     expect(ids.length).toBeGreaterThanOrEqual(6);
     await gql(a, 'mutation($id:ID!){ deleteWebhookEndpoint(id:$id) { __typename } }', { id: endpoint });
@@ -103,19 +109,25 @@ describe('webhooks with Redis, across replicas', () => {
 
     // whoever holds the delivery (its consumer in the group) dies with the request open
     const pending = (await redis.xpending(`${prefix}:webhooks:queue`, 'workers')) as [number, string, string, [string, string][]];
+    expect(pending[0]).toBe(1);
     const holder = pending[3][0]![0];
     const states = await Promise.all(replicas.map(readyOf));
     const victim = replicas[states.findIndex((s) => s.replica === holder)]!;
     const survivor = victim === a ? b : a;
     victim.proc.kill('SIGKILL');
     await new Promise((r) => victim.proc.once('exit', r));
+    const killedAt = Date.now();
+    // killed while its attempt was still open: what follows is a takeover, not the holder finishing
+    expect(killedAt - first.at).toBeLessThan(CLAIM_IDLE_MS);
+    expect(receiver.at('/hang')).toHaveLength(1);
 
     // a change made meanwhile, through the survivor, is delivered too
     await armed([survivor]);
     await toggle(survivor, devices[1]!, true);
 
-    const again = await eventually(() => receiver.at('/hang').find((x) => x.id === first.id && x.status === 200), 3 * TIMEOUT_MS + 5000, 'the redelivery by the survivor');
+    const again = await eventually(() => receiver.at('/hang').find((x) => x.id === first.id && x.status === 200), CLAIM_IDLE_MS + 8000, 'the redelivery by the survivor');
     expect(again.id).toBe(first.id);
+    expect(again.at).toBeGreaterThanOrEqual(killedAt);
     await eventually(() => bodyOf('/hang').some((x) => x.device.id === devices[1] && x.device.isRecording && x.status === 200), 5000, 'the later event');
     const log = await eventually(async () => {
       const l = await deliveries(survivor, endpoint);

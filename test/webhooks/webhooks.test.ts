@@ -63,8 +63,20 @@ describe('outbound webhooks (in memory)', () => {
     }[];
   }
 
-  /** Pollers run once an endpoint exists; their first read is the baseline, so changes are news only after it. */
-  const pollerReady = () => eventually(() => (stack.app.runtime.pollers.get('cloud')?.polls ?? 0) >= 2, 5000, 'cloud poller');
+  const polls = () => stack.app.runtime.pollers.get('cloud')?.polls ?? 0;
+  /** Two polls from now: a change made before is news by then (sent, if an endpoint wants it). */
+  const twoPolls = async () => {
+    const before = polls();
+    await eventually(() => polls() >= before + 2, 5000, 'two cloud polls');
+  };
+  /** Pollers run once an endpoint exists; changes are news only after their next read. */
+  const pollerReady = twoPolls;
+  /** A test's last changes are read while its endpoint still polls, so the next test's endpoint is not sent them. */
+  const finish = async (endpointId: string, ...after: [string, boolean][]) => {
+    for (const [id, on] of after) await toggle(id, on);
+    if (after.length) await twoPolls();
+    await remove(endpointId);
+  };
 
   const toggle = async (deviceId: string, on: boolean) => {
     const r = await stack.gql(`mutation($id:ID!){ ${on ? 'startRecording' : 'stopRecording'}(deviceId:$id) { __typename } }`, { id: deviceId });
@@ -78,7 +90,9 @@ describe('outbound webhooks (in memory)', () => {
     await toggle(devices[0]!.id, true);
     const got = await eventually(() => receiver.at('/signed').find((r) => JSON.parse(r.body).data.device.id === devices[0]!.id), 5000, 'a delivery');
     expect(verifies(secret, got)).toBe(true);
-    expect(verifies(secret.replace(/.(?==$)/, (c) => (c === 'A' ? 'B' : 'A')), got)).toBe(false);
+    // a character in the middle (the one before "=" carries padding bits: changing it may decode to the same key)
+    const tampered = secret.slice(0, 20) + (secret[20] === 'A' ? 'B' : 'A') + secret.slice(21);
+    expect(verifies(tampered, got)).toBe(false);
     expect(Math.abs(Number(got.timestamp) - Date.now() / 1000)).toBeLessThan(30);
     const body = JSON.parse(got.body);
     expect(body.type).toBe('device.changed');
@@ -151,8 +165,7 @@ describe('outbound webhooks (in memory)', () => {
     expect(failed.lastResponseCode).toBe(302);
     expect(failed.lastError).toBe('redirect not followed (HTTP 302)');
     expect(receiver.at('/target')).toHaveLength(0);
-    await remove(endpoint.id);
-    await toggle(devices[1]!.id, false);
+    await finish(endpoint.id, [devices[1]!.id, false]);
   });
 
   it('disables an endpoint failing for the configured window; redelivery works once it is enabled again', async () => {
@@ -175,6 +188,10 @@ describe('outbound webhooks (in memory)', () => {
     const refused = await stack.gql('mutation($id:ID!){ redeliverWebhook(deliveryId:$id) { __typename } }', { id: dead!.id });
     expect(refused.data.redeliverWebhook.__typename).toBe('ValidationError');
 
+    // an admin's other edit leaves it disabled
+    const edited = await stack.gql(`mutation($id:ID!){ updateWebhookEndpoint(id:$id, description:"still down") { ... on UpdateWebhookEndpointSuccess { endpoint { ${ENDPOINT_FIELDS} } } } }`, { id: endpoint.id });
+    expect(edited.data.updateWebhookEndpoint.endpoint).toMatchObject({ enabled: false, description: 'still down', disabledReason: disabled.disabledReason });
+
     down = false;
     const enabled = await stack.gql(`mutation($id:ID!){ updateWebhookEndpoint(id:$id, enabled:true) { ... on UpdateWebhookEndpointSuccess { endpoint { ${ENDPOINT_FIELDS} } } } }`, { id: endpoint.id });
     expect(enabled.data.updateWebhookEndpoint.endpoint).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
@@ -184,8 +201,7 @@ describe('outbound webhooks (in memory)', () => {
     const redelivered = await eventually(() => receiver.at('/down').slice(hits).find((r) => r.id === dead!.eventId && r.status === 200), 5000, 'the redelivery');
     expect(redelivered.id).toBe(dead!.eventId);
     await eventually(async () => (await deliveries(endpoint.id)).find((d) => d.id === dead!.id)?.status === 'SUCCEEDED', 5000, 'redelivery recorded');
-    await remove(endpoint.id);
-    await toggle(devices[2]!.id, false);
+    await finish(endpoint.id, [devices[2]!.id, false]);
   });
 
   it('sends command changes of the devices its filter names (devices looked up by id)', async () => {
@@ -199,8 +215,51 @@ describe('outbound webhooks (in memory)', () => {
     await toggle(wanted.id, false);
     await eventually(() => receiver.at('/commands').filter((r) => JSON.parse(r.body).data.command.deviceId === wanted.id).length >= 2, 5000, 'the stop command');
     expect(receiver.at('/commands').some((r) => JSON.parse(r.body).data.command.deviceId === other.id)).toBe(false);
+    await finish(endpoint.id, [other.id, false]);
+  });
+
+  it('skips a command event about a device this replica has not read, rather than matching it on its source alone', async () => {
+    const { endpoint } = await create('/unknown', { types: ['COMMAND_CHANGED'], filter: { sourceIds: ['cloud'] } });
+    const command = (vendorId: string, id: string) => ({
+      id,
+      sourceId: 'cloud',
+      deviceVendorId: vendorId,
+      kind: 'startRecording' as const,
+      state: 'PENDING' as const,
+      issuedAt: new Date(),
+      confirmedAt: null,
+      finishedAt: null,
+      deadline: new Date(Date.now() + 60_000),
+      observable: true,
+      error: null,
+    });
+    stack.app.runtime.pubsub.publish('commandChanged', command('no-such-device', 'cmd-unknown'));
+    // a known device's event, published after: once it is delivered, the first one would have been too
+    stack.app.runtime.pubsub.publish('commandChanged', command(devices[0]!.vendorDeviceId, 'cmd-known'));
+    await eventually(() => receiver.at('/unknown').length >= 1, 5000, 'the known device\'s command');
+    expect(receiver.at('/unknown').map((r) => JSON.parse(r.body).data.command.deviceId)).toEqual([devices[0]!.id]);
+    expect(await deliveries(endpoint.id)).toHaveLength(1);
     await remove(endpoint.id);
-    await toggle(other.id, false);
+  });
+
+  it('needs the admin scope to change, delete, rotate or redeliver', async () => {
+    const { endpoint } = await create('/scoped');
+    for (const key of [KEYS.control, KEYS.reader]) {
+      const r = await stack.gql(
+        `mutation($id:ID!){
+          u: updateWebhookEndpoint(id:$id, description:"x") { __typename }
+          r: rotateWebhookSecret(id:$id) { __typename }
+          d: redeliverWebhook(deliveryId:"dlv_x") { __typename }
+          x: deleteWebhookEndpoint(id:$id) { __typename }
+        }`,
+        { id: endpoint.id },
+        key,
+      );
+      expect(r.data).toEqual({ u: { __typename: 'PermissionDeniedError' }, r: { __typename: 'PermissionDeniedError' }, d: { __typename: 'PermissionDeniedError' }, x: { __typename: 'PermissionDeniedError' } });
+    }
+    const [still] = (await stack.gql(`{ webhookEndpoints { ${ENDPOINT_FIELDS} } }`)).data.webhookEndpoints.filter((e: { id: string }) => e.id === endpoint.id);
+    expect(still).toMatchObject({ description: '/scoped' });
+    await remove(endpoint.id);
   });
 
   it('updates and deletes endpoints; unknown ones are NotFoundError', async () => {
@@ -213,6 +272,56 @@ describe('outbound webhooks (in memory)', () => {
     expect((await remove(endpoint.id)).data.deleteWebhookEndpoint.__typename).toBe('NotFoundError');
     expect((await stack.gql('{ webhookEndpoints { id } }')).data.webhookEndpoints.map((e: { id: string }) => e.id)).not.toContain(endpoint.id);
   });
+});
+
+describe('outbound webhooks: a receiver that never answers', () => {
+  const TIMEOUT_MS = 4000;
+  const stack = new Stack({
+    fleetSize: 6,
+    pollIntervalMs: 100,
+    config: { webhooks: { allowHosts: ['127.0.0.1'], timeoutMs: TIMEOUT_MS, concurrency: 4, endpointConcurrency: 2, pollMs: 20, retryScheduleMs: [10_000], jitter: 0 } },
+  });
+  const receiver = new Receiver();
+
+  beforeAll(async () => {
+    await Promise.all([stack.start(), receiver.listen()]);
+  }, 20_000);
+
+  afterAll(async () => {
+    await stack.close();
+    await receiver.close();
+  });
+
+  it('does not hold up the deliveries of a healthy endpoint', async () => {
+    receiver.answers.set('/hang', () => 'hang');
+    const devices = (await stack.deviceIds('cloud')).filter((d) => d.connection === 'ONLINE' && !d.vendorDeviceId.startsWith('demo')).slice(0, 4);
+    expect(devices).toHaveLength(4);
+    for (const path of ['/hang', '/fast']) {
+      const r = await stack.gql(
+        'mutation($url:String!){ createWebhookEndpoint(url:$url, eventTypes:[DEVICE_CHANGED], filter:{ sourceIds:["cloud"] }) { __typename } }',
+        { url: `${receiver.url}${path}` },
+      );
+      expect(r.data.createWebhookEndpoint.__typename).toBe('CreateWebhookEndpointSuccess');
+      stack.bodies.pop();
+    }
+    const polls = () => stack.app.runtime.pollers.get('cloud')?.polls ?? 0;
+    const before = polls();
+    await eventually(() => polls() >= before + 2, 5000, 'two cloud polls');
+    const toggle = (id: string, on: boolean) => stack.gql(`mutation($id:ID!){ ${on ? 'startRecording' : 'stopRecording'}(deviceId:$id) { __typename } }`, { id });
+    const fastHas = (on: boolean) => devices.every((d) => receiver.at('/fast').some((r) => JSON.parse(r.body).data.device.id === d.id && JSON.parse(r.body).data.device.isRecording === on));
+
+    // eight events, each for both endpoints: more than the replica's 4 slots, were the hanging endpoint to take them all
+    for (const d of devices) await toggle(d.id, true);
+    await eventually(() => fastHas(true), 5000, 'every start at the healthy endpoint');
+    for (const d of devices) await toggle(d.id, false);
+    await eventually(() => fastHas(false), 5000, 'every stop at the healthy endpoint');
+    const firstHang = receiver.at('/hang')[0]!;
+    const lastFast = Math.max(...receiver.at('/fast').map((r) => r.at));
+    // all of them before the first attempt at the hanging endpoint even timed out
+    expect(lastFast - firstHang.at).toBeLessThan(TIMEOUT_MS - 500);
+    // and the hanging endpoint never had more than its share (2) of attempts open at once
+    expect(receiver.at('/hang').filter((r) => r.at < firstHang.at + TIMEOUT_MS - 500).length).toBeLessThanOrEqual(2);
+  }, 20_000);
 });
 
 describe('outbound webhooks without an allow-list', () => {
