@@ -74,7 +74,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const leadership = link ? new RedisLeadership(link, prefix, config.leaseMs) : soloLeadership;
   // replicas share reads; a reader may hold a key as long as the slowest source's read may take
   const readBound = Math.max(10_000, ...config.sources.map((s) => s.timeoutMs ?? 0));
-  const stores = createStores(sources.values(), config.sources, link ? new RedisReads(link, prefix, readBound) : localReads, pubsub);
+  const reads = link ? new RedisReads(link, prefix, readBound) : localReads;
+  const stores = createStores(sources.values(), config.sources, reads, pubsub);
   const pollers = new PollerSet(stores.stores.values(), pubsub, log, opts.pollers, leadership);
   const health = new HealthService(config.health, sources, stores.stores, pollers, pubsub, link ? new RedisHealthLedger(link, prefix, log) : null, log);
   const archive = link ? new RedisCommandArchive(link, prefix, config.commands, log) : null;
@@ -117,6 +118,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       health.close();
       commands.close();
       stores.close();
+      await reads.close?.();
       unsubscribe.forEach((u) => u());
       await leadership.close();
       await pubsub.close();

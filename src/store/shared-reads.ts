@@ -15,6 +15,8 @@ export interface Stamped<T> {
  */
 export interface SharedReads {
   read<T>(key: string, maxAgeMs: number, read: () => Promise<T>): Promise<Stamped<T>>;
+  /** Gives up what this replica holds (it is closing). */
+  close?(): Promise<void>;
 }
 
 export const localReads: SharedReads = {
@@ -29,6 +31,8 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 export class RedisReads implements SharedReads {
   private readonly owner = randomBytes(8).toString('hex');
+  /** Keys this replica is reading now. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly link: RedisLink,
@@ -55,13 +59,15 @@ export class RedisReads implements SharedReads {
         break; // Redis failed us: read alone
       }
       if (mine) {
+        this.held.add(lockKey);
         try {
           const at = Date.now();
           const value = await read();
           await this.link.commands.set(valueKey, serialize({ value, at }), 'PX', this.keepMs).catch(() => undefined);
           return { value, at };
         } finally {
-          await this.link.commands.eval(RELEASE, 1, lockKey, this.owner).catch(() => undefined);
+          this.held.delete(lockKey);
+          await this.release(lockKey);
         }
       }
       // another replica is reading it: its value will be here in a moment (look less often the longer it takes)
@@ -69,6 +75,17 @@ export class RedisReads implements SharedReads {
       wait = Math.min(wait * 2, 250);
     }
     return localReads.read(key, maxAgeMs, read);
+  }
+
+  /** A closing replica lets go of the keys it is reading, so the others need not wait out their locks. */
+  async close(): Promise<void> {
+    const keys = [...this.held];
+    this.held.clear();
+    await Promise.all(keys.map((k) => this.release(k)));
+  }
+
+  private release(lockKey: string): Promise<unknown> {
+    return this.link.commands.eval(RELEASE, 1, lockKey, this.owner).catch(() => undefined);
   }
 
   private async get<T>(key: string): Promise<Stamped<T> | null> {

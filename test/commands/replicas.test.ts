@@ -59,6 +59,8 @@ describe('tracked commands across replicas sharing a Redis', () => {
       const [c] = await list(b, { deviceIds: [dev.id], kinds: ['STOP_RECORDING'], states: ['TIMED_OUT'] });
       return c;
     }, 5000, 'the timed-out command on B');
+    // the record (Redis) may be read before the event (pub/sub) arrives: wait for the event, then check there was one of each
+    await eventually(() => events.some((e) => e.id === stuck.id && e.state === 'TIMED_OUT'), 3000, 'TIMED_OUT announced on B');
     expect(events.filter((e) => e.id === stuck.id).map((e) => e.state)).toEqual(['PENDING', 'TIMED_OUT']);
 
     const node = await b.gql(`query($id:ID!){ node(id:$id) { ... on Command { id state } } }`, { id: stuck.id });

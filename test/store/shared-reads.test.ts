@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { RedisReads } from '../../src/store/shared-reads.js';
+import { RedisLink } from '../../src/subscriptions/redis-link.js';
+import { eventually } from '../helpers/stack.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const log = createLogger({ secrets: () => [], level: 'silent' });
+
+describe('reads shared by replicas through Redis', () => {
+  const prefix = `avgraph-reads-${randomBytes(4).toString('hex')}`;
+  const links = [new RedisLink(REDIS_URL, `${prefix}:*`, log), new RedisLink(REDIS_URL, `${prefix}:*`, log)];
+  afterAll(() => Promise.all(links.map((l) => l.close())));
+
+  it('a replica closing in the middle of a read lets go of it: the others read at once instead of waiting out the lock', async () => {
+    await eventually(() => links.every((l) => l.up), 5000, 'Redis up');
+    const [a, b] = links.map((l) => new RedisReads(l, prefix, 10_000));
+    let hang!: () => void;
+    const slow = a!.read('fleet:cloud', 0, () => new Promise<string>((resolve) => (hang = () => resolve('late'))));
+    await eventually(async () => (await links[0]!.commands.get(`${prefix}:state:fleet:cloud:reading`)) !== null, 2000, 'the read lock');
+    await a!.close!();
+    const t0 = Date.now();
+    const read = await b!.read('fleet:cloud', 0, async () => 'now');
+    expect(read.value).toBe('now');
+    // not the 10 s lock: B found the key free
+    expect(Date.now() - t0).toBeLessThan(2000);
+    hang();
+    await slow;
+  });
+});
