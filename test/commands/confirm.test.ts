@@ -1,3 +1,4 @@
+import { aDevice } from '../fixtures/device.js';
 import { describe, expect, it } from 'vitest';
 import { confirms, observable, type Issued } from '../../src/commands/confirm.js';
 import type { Device, DeviceCommand, StorageVolume } from '../../src/model.js';
@@ -12,27 +13,7 @@ const volume = (v: Partial<StorageVolume>): StorageVolume => ({
   ...v,
 });
 
-const device = (d: Partial<Device> = {}): Device => ({
-  sourceId: 's',
-  vendor: 'AV_STUDIO',
-  vendorDeviceId: 'd1',
-  name: 'Studio 1',
-  model: 'Pearl Mini',
-  kind: 'ENCODER',
-  connection: 'ONLINE',
-  isRecording: false,
-  isStreaming: false,
-  lastSeenAt: null,
-  capabilities: [],
-  firmware: null,
-  settings: null,
-  signal: null,
-  storage: [],
-  streams: [],
-  latestSnapshot: null,
-  vendorData: null,
-  ...d,
-});
+const device = (d: Partial<Device> = {}): Device => aDevice({ model: 'Pearl Mini', ...d });
 
 const settings = (s: Partial<NonNullable<Device['settings']>> = {}): NonNullable<Device['settings']> => ({
   resolution: '1920x1080',

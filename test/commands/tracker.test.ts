@@ -1,3 +1,4 @@
+import { aDevice } from '../fixtures/device.js';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandRecord } from '../../src/commands/record.js';
@@ -27,27 +28,8 @@ const remote = (id: string, at: number, r: Partial<CommandRecord> = {}): Command
 });
 
 /** The device a command goes to, as read before or after it. */
-const device = (isRecording: boolean, observedAt = new Date()): Device => ({
-  sourceId: 'cloud',
-  vendor: 'EPIPHAN_CLOUD',
-  vendorDeviceId: 'd1',
-  name: 'Chapel',
-  model: null,
-  kind: 'ENCODER',
-  connection: 'ONLINE',
-  isRecording,
-  isStreaming: null,
-  lastSeenAt: null,
-  observedAt,
-  capabilities: [],
-  firmware: null,
-  settings: null,
-  signal: null,
-  storage: [],
-  streams: [],
-  latestSnapshot: null,
-  vendorData: null,
-});
+const device = (isRecording: boolean, observedAt = new Date()): Device =>
+  aDevice({ sourceId: 'cloud', vendor: 'EPIPHAN_CLOUD', name: 'Chapel', isRecording, isStreaming: null, observedAt });
 
 describe('CommandTracker records', () => {
   const pubsub = createTopics();
