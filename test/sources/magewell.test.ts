@@ -190,10 +190,15 @@ describe('Magewell client against its simulator', () => {
     const again = await s.execute(sn, { type: 'startFirmwareUpdate' }).catch((e) => e);
     expect(again).toMatchObject({ name: 'ValidationError' });
     // the update takes a simulated minute, then the device reboots (still showing the old version) and comes back new
+    // what was last seen goes into the failure message: this has timed out on a loaded machine, not reproduced since
+    let seen = '';
     const done = await eventually(async () => {
       const d = await s.getDevice(sn);
+      seen = JSON.stringify({ connection: d?.connection, states: d?.states, firmware: d?.firmware });
       return d!.firmware?.updateInProgress || d!.states?.includes('REBOOTING') || d!.firmware?.version !== '1.2.123' ? null : d;
-    }, 15_000, 'the update to finish');
+    }, 15_000, 'the update to finish').catch((e: Error) => {
+      throw new Error(`${e.message}; last seen ${seen}`);
+    });
     expect(done.firmware).toMatchObject({ version: '1.2.123', updateAvailable: false, updateInProgress: false });
   });
 });
