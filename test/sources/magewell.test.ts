@@ -190,7 +190,8 @@ describe('Magewell client against its simulator', () => {
     const again = await s.execute(sn, { type: 'startFirmwareUpdate' }).catch((e) => e);
     expect(again).toMatchObject({ name: 'ValidationError' });
     // the update takes a simulated minute, then the device reboots (still showing the old version) and comes back new
-    // what was last seen goes into the failure message: this has timed out on a loaded machine, not reproduced since
+    // what was last seen goes into a failure message (this once timed out on a loaded machine: the client cached the
+    // old get-info when the update ended between its get-info and get-status)
     let seen = '';
     const done = await eventually(async () => {
       const d = await s.getDevice(sn);

@@ -99,14 +99,15 @@ export class MagewellSource implements Source {
   private async readDevice(e: Encoder): Promise<Device> {
     // An encoder that failed last time is first asked whether it is there at all: one cheap call, no login.
     if (e.failing) await e.ping();
-    const info = await e.getInfo();
     // One after the other: a dead encoder then costs one failed call per poll, not two.
     const status = await e.call<WireStatus>('get-status');
+    const flags = decodeStatus(status['cur-status']);
+    // get-info after get-status: an update that ends between the two cannot leave the old version cached
+    const info = await e.getInfo();
+    // An update or reboot may change get-info (firmware version): read it again until a status shows neither.
+    if (flags.upgrade || flags.reboot) e.infoStale = true;
     const settings = await e.call<WireSettings>('get-settings');
     e.noteSettings(settings);
-    const flags = decodeStatus(status['cur-status']);
-    // An update or reboot may change get-info (firmware version): read it again next time.
-    if (flags.upgrade || flags.reboot) e.infoStale = true;
     // A reboot, or the restart a reset ends with, takes the encoder away for a while: that is not a failure.
     if (flags.reboot || flags.reset) e.rebootingUntil ??= Date.now() + this.rebootTimeoutMs;
     e.failing = false;
