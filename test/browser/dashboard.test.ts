@@ -239,8 +239,11 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
     expect(cam).toBeTruthy();
     await page.goto(`${stack.url}/#/device/${encodeURIComponent(cam.id)}`);
     const rows = page.locator(`[data-testid=device-page][data-device-id="${cam.id}"] [data-testid=recordings] [data-testid=recording-row]`);
-    await expect.poll(() => rows.count(), soon).toBeGreaterThan(0);
     const rowIds = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-recording-id')!));
+    // the page has read the camera's recordings (not only events it heard of) before the new one comes
+    const listed = await stack.gql(`query($id: ID!) { device(id: $id) { recordings(first: 50) { edges { node { id } } } } }`, { id: cam.id });
+    const known = listed.data.device.recordings.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+    await expect.poll(async () => (await rowIds()).sort(), soon).toEqual(known);
     const before = await rowIds();
     const framesBefore = wall.frames.length;
     const r = await stack.gql(`mutation($d: ID!) { triggerEvent(deviceId: $d, seconds: 1) { __typename } }`, { d: cam.id });
