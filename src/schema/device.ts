@@ -217,6 +217,10 @@ builder.node(DeviceRef, {
         '(Evercam); null for devices without one. The fetch answers 502 while the camera cannot be reached.',
       resolve: (d, _a, ctx) => (d.liveSnapshot ? ctx.runtime.media.url(d.liveSnapshot) : null),
     }),
+    hasSnapshotArchive: t.boolean({
+      description: 'whether the vendor stores snapshots a client can browse by day and hour (snapshotDays, snapshotHours, snapshotAt, snapshots)',
+      resolve: (d, _a, ctx) => Boolean(ctx.runtime.sources.get(d.sourceId)?.snapshots),
+    }),
     snapshotAt: t.field({
       type: SnapshotRef,
       nullable: true,

@@ -25,6 +25,15 @@ describe('Evercam through GraphQL', () => {
   });
   afterAll(() => stack.close());
 
+  it('says which devices have a snapshot archive to browse, and in which time zone: Evercam cameras only', async () => {
+    const r = await stack.gql(`{ devices { edges { node { vendor hasSnapshotArchive timeZone } } } }`);
+    expect(r.errors).toBeUndefined();
+    const nodes: { vendor: string; hasSnapshotArchive: boolean; timeZone: string | null }[] = r.data.devices.edges.map((e: any) => e.node);
+    expect(new Set(nodes.map((n) => n.vendor))).toEqual(new Set(['EPIPHAN_CLOUD', 'AV_STUDIO', 'EVERCAM']));
+    for (const n of nodes) expect(n.hasSnapshotArchive).toBe(n.vendor === 'EVERCAM');
+    expect(nodes.filter((n) => n.vendor === 'EVERCAM').every((n) => n.timeZone !== null)).toBe(true);
+  });
+
   it('lists the account\'s cameras with connection, last seen, shares and the latest stored snapshot', async () => {
     const r = await stack.gql(`{ devices(filter:{ vendors:[EVERCAM] }) { totalCount edges { node {
       vendorDeviceId name model kind connection lastSeenAt capabilities vendorData shares { grantee kind rights } latestSnapshot { url takenAt }

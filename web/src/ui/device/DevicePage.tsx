@@ -117,7 +117,7 @@ export function DevicePage({ id, fleet }: { id: string; fleet: FleetState }) {
                 )}
               </section>
               <Recordings deviceId={id} added={fleet.recordingsAdded} onPlay={setPlaying} />
-              {d.kind === 'CAMERA' && detail && <SnapshotArchive deviceId={id} timeZone={detail.timeZone ?? null} />}
+              {detail?.hasSnapshotArchive && <SnapshotArchive deviceId={id} timeZone={detail.timeZone ?? null} />}
             </div>
             <aside class="device-side">
               <Streams device={d} scopes={fleet.scopes} onPlay={setPlaying} />
