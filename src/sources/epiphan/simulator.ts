@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
 import { WEBCASTER_X2_LIMITS, type WireChunk, type WireDevice, type WireTelemetry } from './wire.js';
+import { samplePicture } from '../sample-pictures.js';
 
 export interface EpiphanSimOptions {
   flavor: 'EPIPHAN_CLOUD' | 'AV_STUDIO';
@@ -79,11 +80,6 @@ const ROOMS = [
   'Library', 'Lab 3', 'Court 1', 'Newsroom', 'Theatre', 'Atrium', 'Room 204', 'Council Chamber',
 ];
 
-/** A tiny valid JPEG (1x1 grey), served as every device's state image. */
-const JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-);
 
 function fakeMp4(seq: number): Buffer {
   const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
@@ -316,7 +312,7 @@ export class EpiphanSimulator {
     if (path === '/front/api/v2/devices' && req.method === 'POST') return this.pair(req.body);
     if (parts[0] === 'front' && parts[2] === 'v1' && parts[3] === 'devices' && parts[5] === 'state.jpg' && req.method === 'GET') {
       const d = this.devices.get(parts[4]!);
-      return d ? { status: 200, bytes: JPEG, contentType: 'image/jpeg' } : { status: 404, json: { Status: 'error', StatusCode: 404 } };
+      return d ? { status: 200, bytes: samplePicture(d.id), contentType: 'image/jpeg' } : { status: 404, json: { Status: 'error', StatusCode: 404 } };
     }
     if (path.startsWith('/front/api/v2/media/') && req.method === 'GET') return this.media(path.slice('/front/api/v2/media/'.length));
     if (parts.length >= 5 && parts[3] === 'devices') {

@@ -1,5 +1,6 @@
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
 import type { WireCamera, WireModel, WireShare, WireSnapshot, WireVendor } from './wire.js';
+import { samplePicture, samplePictureDataUri } from '../sample-pictures.js';
 
 export interface EvercamSimOptions {
   username: string;
@@ -27,8 +28,6 @@ interface ReachableCamera {
   online: boolean;
 }
 
-const JPEG_DATA = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=';
-const JPEG = Buffer.from(JPEG_DATA.split(',')[1]!, 'base64');
 
 const VENDORS: WireVendor[] = [
   { id: 'hikvision', name: 'Hikvision', known_macs: ['C0:56:E3', '44:19:B6', 'BC:AD:28'], is_supported: true, models: ['DS-2CD2032-I', 'DS-2CD2142FWD-I', 'DS-2DE4A425IW-DE'] },
@@ -192,7 +191,7 @@ export class EvercamSimulator {
   }
 
   private snapshot(c: SimCamera, ts: number, withData: boolean): WireSnapshot {
-    return { camera: c.id, notes: c.snapshots.get(ts)?.notes ?? null, created_at: ts, timezone: c.timezone ?? 'UTC', ...(withData ? { data: JPEG_DATA } : {}) };
+    return { camera: c.id, notes: c.snapshots.get(ts)?.notes ?? null, created_at: ts, timezone: c.timezone ?? 'UTC', ...(withData ? { data: samplePictureDataUri(c.id) } : {}) };
   }
 
   private localParts(ts: number, tz: string): { y: number; m: number; d: number; h: number } {
@@ -249,7 +248,7 @@ export class EvercamSimulator {
       }
       if (m === 'PATCH') return this.update(c, this.body(req));
     }
-    if (p[2] === 'snapshot.jpg' && m === 'GET') return c.is_online ? { status: 200, bytes: JPEG, contentType: 'image/jpeg' } : json(504, { message: 'Camera seems to be offline' });
+    if (p[2] === 'snapshot.jpg' && m === 'GET') return c.is_online ? { status: 200, bytes: samplePicture(c.id), contentType: 'image/jpeg' } : json(504, { message: 'Camera seems to be offline' });
     if (p[2] === 'shares' && m === 'GET') return json(200, { shares: this.shares.filter((s) => s.camera_id === c.id) });
     if (p[2] === 'share' && m === 'POST') {
       const b = this.body(req);
@@ -297,7 +296,7 @@ export class EvercamSimulator {
     if (cam.username !== q.get('cam_username') || cam.password !== q.get('cam_password')) {
       return json(403, { message: 'Please check camera username and password' });
     }
-    return json(200, { status: 'ok', data: JPEG_DATA });
+    return json(200, { status: 'ok', data: samplePictureDataUri(url.host) });
   }
 
   private snapshots(c: SimCamera, rest: string[], req: SimRequest): SimReply {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
+import { samplePicture } from '../sample-pictures.js';
 import {
   DISK,
   DISK_TYPE,
@@ -53,10 +54,6 @@ const REBOOT_ANSWERS_SECS = 1;
 const REBOOT_SECS = 30;
 const NAMES = ['Lecture Hall A', 'Studio B', 'Chapel', 'Gym', 'Board Room', 'Auditorium', 'Newsroom', 'Lab 3'];
 const FOLDER = 'REC_Folder';
-const JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-);
 
 interface SimFile extends Omit<WireMediaFile, 'create-time'> {
   disk: number;
@@ -446,13 +443,13 @@ class EncoderSim {
     const path = req.url.pathname;
     if (path === '/usapi') return this.usapi(req);
     if (!this.session(req)) return { status: 403, json: { result: RESULT.errNeedAuth } };
-    if (path === '/tmp/sbox-snapshot/sbox-quarter.jpg') return { status: 200, bytes: JPEG, contentType: 'image/jpeg' };
+    if (path === '/tmp/sbox-snapshot/sbox-quarter.jpg') return { status: 200, bytes: samplePicture(this.s.sn), contentType: 'image/jpeg' };
     if (path.startsWith('/download/')) {
       const full = decodeURIComponent(path.slice('/download'.length));
       const f = this.s.files.find((x) => `${this.folder(x.disk)}/${x.name}` === full);
       if (f) return { status: 200, bytes: Buffer.from(`simulated ${f.name}\n`), contentType: 'video/mp4' };
       const t = this.s.files.find((x) => `${this.folder(x.disk)}/thumbnail/${x['thumbnail-name']}.jpg` === full);
-      if (t) return { status: 200, bytes: JPEG, contentType: 'image/jpeg' };
+      if (t) return { status: 200, bytes: samplePicture(t.name), contentType: 'image/jpeg' };
     }
     return { status: 404, json: { result: RESULT.errNotFound } };
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { SimServer, type SimReply, type SimRequest } from '../sim-server.js';
 import type { WireAlert, WireCameraStatus, WireDeviceSummary, WireViewerInfo } from './wire.js';
+import { samplePicture } from '../sample-pictures.js';
 
 export interface VideoloftSimOptions {
   email: string;
@@ -44,10 +45,6 @@ interface Camera {
   ptz: string[];
 }
 
-const JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-);
 /** Real H.264 segments (assets/videoloft), so a player plays demo video: 3 × 4 s of an event, 3 × 2 s of live. */
 const sampleVideo = (() => {
   let loaded: { alert: Buffer[]; live: Buffer[] } | null = null;
@@ -350,7 +347,7 @@ export class VideoloftSimulator {
     // token in the path: /getthumb/uid/time/token, /getstill/..., /alertthumb/uid/alertid/token
     if (['getthumb', 'getstill', 'alertthumb'].includes(parts[0]!)) {
       if (!this.tokenOk(parts[3])) return json(401, { error: 'Unauthorized' });
-      return mine(parts[1]!) ? { status: 200, bytes: JPEG, contentType: 'image/jpeg' } : json(404, { error: 'not found' });
+      return mine(parts[1]!) ? { status: 200, bytes: samplePicture(parts[1]!), contentType: 'image/jpeg' } : json(404, { error: 'not found' });
     }
     if (!this.tokenOk(q.get('token'))) return json(401, { error: 'Unauthorized' });
     const c = mine(q.get('uid'));
