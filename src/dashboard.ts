@@ -3,20 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** What the Vite build writes: index.html and its hashed scripts and styles (no source maps, no web fonts). */
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.map': 'application/json',
 };
 
 /**
- * Everything the page loads comes from avgraph: scripts, styles, fonts, the API (HTTP, and graphql-ws: CSP3's 'self'
+ * Everything the page loads comes from avgraph: scripts, styles, the API (HTTP, and graphql-ws: CSP3's 'self'
  * covers the same origin's ws:/wss:), signed /media thumbnails and HLS (hls.js runs its demuxer in a worker file of the
  * build and feeds the <video> a blob: MediaSource). No inline style or script, no plugin, no <base>, forms post home.
  */

@@ -1,5 +1,6 @@
 import type { CameraInput, CameraTestResult, Capability, Device, Share, ShareRight, Snapshot } from '../../model.js';
 import type { WireCamera, WireCameraTest, WireShare, WireSnapshot } from './wire.js';
+import { isTimeZone } from '../wall-clock.js';
 
 /** Replies wrap presenters in {cameras: [...]}, {snapshots: [...]} ...; accept that, a bare array or a bare object. */
 export function unwrap<T>(body: unknown, key: string): T[] {
@@ -13,16 +14,6 @@ export function unwrap<T>(body: unknown, key: string): T[] {
 }
 
 export const CAPABILITIES: Capability[] = ['SNAPSHOT_CAPTURE', 'SHARE'];
-
-/** The camera's zone when it is one the runtime's time zone database knows (a client computes with it), else null. */
-function ianaZone(zone: string | null | undefined): string | null {
-  if (!zone) return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
 
 /** The camera without its credentials: vendorData may show hosts and ports, never cam_username/cam_password. */
 export function publicCamera(c: WireCamera): Omit<WireCamera, 'cam_username' | 'cam_password'> {
@@ -55,7 +46,8 @@ export function mapCamera(sourceId: string, c: WireCamera): Device {
     streams: [],
     latestSnapshot: null,
     liveSnapshot: { sourceId, ref: ref.live(c.id) },
-    timeZone: ianaZone(c.timezone),
+    // a zone the runtime does not know is no zone (a client computes with it)
+    timeZone: c.timezone && isTimeZone(c.timezone) ? c.timezone : null,
     vendorData: publicCamera(c),
   };
 }
