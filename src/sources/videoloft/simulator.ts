@@ -46,11 +46,9 @@ interface Camera {
 }
 
 /** Real H.264 segments (assets/videoloft), so a player plays demo video: 3 × 4 s of an event, 3 × 2 s of live. */
-const sampleVideo = (() => {
-  let loaded: { alert: Buffer[]; live: Buffer[] } | null = null;
-  const read = (name: string) => readFileSync(new URL(`../../../assets/videoloft/${name}.mpegts`, import.meta.url));
-  return () => (loaded ??= { alert: [0, 1, 2].map((n) => read(`alert-${n}`)), live: [0, 1, 2].map((n) => read(`live-${n}`)) });
-})();
+let video: { alert: Buffer[]; live: Buffer[] } | null = null;
+const segment = (name: string) => readFileSync(new URL(`../../../assets/videoloft/${name}.mpegts`, import.meta.url));
+const sampleVideo = () => (video ??= { alert: [0, 1, 2].map((n) => segment(`alert-${n}`)), live: [0, 1, 2].map((n) => segment(`live-${n}`)) });
 const NAMES = ['Front Door', 'Garden', 'Warehouse', 'Car Park', 'Reception', 'Loading Bay', 'Hall', 'Kitchen'];
 const OWNERS = [
   { uid: '329475', alias: 'Customer 1' },
