@@ -134,10 +134,8 @@ describe.skipIf(!haveChromium)('the fleet dashboard, in a browser', () => {
 
   it('updates a card within 2 s after a control on the page, and after another client’s mutation, without reloading', async () => {
     const { page } = wall;
-    const idle = (sourceName: string) =>
-      fleet.find((d) => d.source.name === sourceName && d.connection === 'ONLINE' && d.isRecording === false && d.capabilities.includes('RECORD') && !d.vendorDeviceId.startsWith('demo'))!;
-    const mine = idle('cloud');
-    const theirs = idle('studio');
+    const mine = await idleDevice('cloud', 'RECORD');
+    const theirs = await idleDevice('studio', 'RECORD');
     expect(mine && theirs).toBeTruthy();
     await page.evaluate(() => ((window as unknown as { avgraphMarker: string }).avgraphMarker = 'same page'));
     const loadsBefore = wall.loads();

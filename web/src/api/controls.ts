@@ -10,7 +10,8 @@ import {
   type PtzDirection,
 } from '../generated/graphql.ts';
 import { store } from '../state/store.ts';
-import type { Card } from '../state/types.ts';
+import type { Card, Summary } from '../state/types.ts';
+import type { Doc } from './documents.ts';
 import { ApiError, request } from './http.ts';
 
 /** A control's failure as the page shows it: the GraphQL error type (or the transport's) and its message. */
@@ -20,6 +21,8 @@ export interface ControlFailure {
 }
 
 type Result = { __typename: string; message?: string };
+/** An answer that carries, on success, the device the mutation changed. */
+type DeviceResult = Result & { device?: Summary };
 
 function failure(r: Result | null | undefined): ControlFailure | null {
   if (!r) return { type: 'EmptyResult', message: 'the server answered nothing' };
@@ -49,36 +52,40 @@ export interface ControlSpec {
 
 const TRIGGER_SECONDS = 30;
 
-export const startRecording: ControlSpec = {
-  id: 'ctl-start-recording',
-  label: 'Record',
-  capability: 'RECORD',
-  moot: (d) => (d.isRecording === true ? 'already recording' : null),
-  run: (d) =>
-    run(
-      () => request(StartRecordingDocument, { deviceId: d.id }),
-      (x) => {
-        const r = x.startRecording;
-        if (r?.__typename === 'StartRecordingSuccess') store.upsertDevice(r.device);
-        return r;
-      },
-    ),
-};
+/**
+ * A control whose mutation answers `field` with the device it changed; only the Success type carries the device,
+ * and the store takes it.
+ */
+function deviceControl<F extends string, V>(
+  spec: Omit<ControlSpec, 'run'>,
+  doc: Doc<Record<F, DeviceResult | null>, V>,
+  field: F,
+  vars: (d: Card) => V,
+): ControlSpec {
+  return {
+    ...spec,
+    run: (d) =>
+      run(
+        () => request(doc, vars(d)),
+        (x) => {
+          const r = x[field];
+          if (r?.device) store.upsertDevice(r.device);
+          return r;
+        },
+      ),
+  };
+}
 
-export const stopRecording: ControlSpec = {
-  id: 'ctl-stop-recording',
-  label: 'Stop rec',
-  capability: 'RECORD',
-  run: (d) =>
-    run(
-      () => request(StopRecordingDocument, { deviceId: d.id }),
-      (x) => {
-        const r = x.stopRecording;
-        if (r?.__typename === 'StopRecordingSuccess') store.upsertDevice(r.device);
-        return r;
-      },
-    ),
-};
+const byId = (d: Card) => ({ deviceId: d.id });
+
+export const startRecording = deviceControl(
+  { id: 'ctl-start-recording', label: 'Record', capability: 'RECORD', moot: (d) => (d.isRecording === true ? 'already recording' : null) },
+  StartRecordingDocument,
+  'startRecording',
+  byId,
+);
+
+export const stopRecording = deviceControl({ id: 'ctl-stop-recording', label: 'Stop rec', capability: 'RECORD' }, StopRecordingDocument, 'stopRecording', byId);
 
 export const startStream: ControlSpec = {
   id: 'ctl-start-stream',
@@ -89,7 +96,7 @@ export const startStream: ControlSpec = {
 };
 
 /** StartStream, to the device's own stream or (with `rtmpUrl`) pushed to an RTMP server. */
-function runStartStream(d: Card, rtmpUrl?: string): Promise<ControlFailure | null> {
+export function runStartStream(d: Card, rtmpUrl?: string): Promise<ControlFailure | null> {
   return run(
     () => request(StartStreamDocument, rtmpUrl === undefined ? { deviceId: d.id } : { deviceId: d.id, rtmpUrl }),
     (x) => {
@@ -103,24 +110,7 @@ function runStartStream(d: Card, rtmpUrl?: string): Promise<ControlFailure | nul
 /** A push to an RTMP server the operator names (encoders that push rather than serve a stream). */
 export const pushRtmp = { id: 'ctl-push-rtmp', capability: 'RTMP_PUSH' } as const satisfies Pick<ControlSpec, 'id' | 'capability'>;
 
-export function startRtmpPush(d: Card, rtmpUrl: string): Promise<ControlFailure | null> {
-  return runStartStream(d, rtmpUrl);
-}
-
-export const stopStream: ControlSpec = {
-  id: 'ctl-stop-stream',
-  label: 'Stop stream',
-  capability: 'LIVE_STREAM',
-  run: (d) =>
-    run(
-      () => request(StopStreamDocument, { deviceId: d.id }),
-      (x) => {
-        const r = x.stopStream;
-        if (r?.__typename === 'StopStreamSuccess') store.upsertDevice(r.device);
-        return r;
-      },
-    ),
-};
+export const stopStream = deviceControl({ id: 'ctl-stop-stream', label: 'Stop stream', capability: 'LIVE_STREAM' }, StopStreamDocument, 'stopStream', byId);
 
 export const captureSnapshot: ControlSpec = {
   id: 'ctl-capture-snapshot',
@@ -131,29 +121,18 @@ export const captureSnapshot: ControlSpec = {
       () => request(CaptureSnapshotDocument, { deviceId: d.id }),
       (x) => {
         const r = x.captureSnapshot;
-        if (r?.__typename === 'CaptureSnapshotSuccess') {
-          const s = r.snapshot;
-          store.setSnapshot(d.id, { id: s.id, url: s.url, takenAt: s.takenAt, size: s.size });
-        }
+        if (r?.__typename === 'CaptureSnapshotSuccess') store.setSnapshot(d.id, r.snapshot);
         return r;
       },
     ),
 };
 
-export const triggerEvent: ControlSpec = {
-  id: 'ctl-trigger-event',
-  label: `Trigger event (${TRIGGER_SECONDS} s)`,
-  capability: 'TRIGGER_EVENT',
-  run: (d) =>
-    run(
-      () => request(TriggerEventDocument, { deviceId: d.id, seconds: TRIGGER_SECONDS }),
-      (x) => {
-        const r = x.triggerEvent;
-        if (r?.__typename === 'TriggerEventSuccess') store.upsertDevice(r.device);
-        return r;
-      },
-    ),
-};
+export const triggerEvent = deviceControl(
+  { id: 'ctl-trigger-event', label: `Trigger event (${TRIGGER_SECONDS} s)`, capability: 'TRIGGER_EVENT' },
+  TriggerEventDocument,
+  'triggerEvent',
+  (d) => ({ deviceId: d.id, seconds: TRIGGER_SECONDS }),
+);
 
 function ptz(direction: PtzDirection, id: string, label: string): ControlSpec {
   return {

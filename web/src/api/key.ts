@@ -25,6 +25,7 @@ export function setKey(key: string | null): void {
   }
 }
 
-export function authHeaders(key = getKey()): Record<string, string> {
+export function authHeaders(): Record<string, string> {
+  const key = getKey();
   return key ? { authorization: `Bearer ${key}` } : {};
 }

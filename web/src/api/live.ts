@@ -9,7 +9,7 @@ import {
 import { store } from '../state/store.ts';
 import { backoff } from './backoff.ts';
 import { documentText, type Doc } from './documents.ts';
-import { getKey } from './key.ts';
+import { authHeaders } from './key.ts';
 
 const UNAUTHORIZED = 4401;
 const FORBIDDEN = 4403;
@@ -129,10 +129,7 @@ export function startLive(opts: LiveOptions): Live {
   function connect(): void {
     const c = createClient({
       url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
-      connectionParams: () => {
-        const key = getKey();
-        return key ? { Authorization: `Bearer ${key}` } : {};
-      },
+      connectionParams: () => authHeaders(),
       lazy: false,
       retryAttempts: Infinity,
       shouldRetry: () => true,
@@ -162,7 +159,7 @@ export function startLive(opts: LiveOptions): Live {
       feed(c, 'recording', RecordingAddedDocument, (d) => d.recordingAdded && store.addRecording(d.recordingAdded)),
       feed(c, 'snapshot', SnapshotAddedDocument, (d) => {
         const s = d.snapshotAdded;
-        if (s?.device) store.setSnapshot(s.device.id, { id: s.id, url: s.url, takenAt: s.takenAt, size: s.size });
+        if (s?.device) store.setSnapshot(s.device.id, s);
       }),
       feed(c, 'source health', SourceHealthChangedDocument, (d) => d.sourceHealthChanged && store.upsertSource(d.sourceHealthChanged)),
     );

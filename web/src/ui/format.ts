@@ -31,9 +31,13 @@ export function time(iso: string | null | undefined, utcOffsetMinutes?: number |
     return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
   }
   const local = new Date(d.getTime() + utcOffsetMinutes * 60_000);
-  const sign = utcOffsetMinutes < 0 ? '-' : '+';
-  const off = Math.abs(utcOffsetMinutes);
-  return `${local.toISOString().slice(5, 19).replace('T', ' ')} UTC${sign}${String(Math.floor(off / 60)).padStart(2, '0')}:${String(off % 60).padStart(2, '0')}`;
+  return `${local.toISOString().slice(5, 19).replace('T', ' ')} ${utcOffset(utcOffsetMinutes)}`;
+}
+
+/** "UTC+01:00" for an offset of `minutes` ahead of UTC. */
+export function utcOffset(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
 export function ago(iso: string | null | undefined, now = Date.now()): string {

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { disabledReason, pushRtmp, startRtmpPush } from '../../api/controls.ts';
+import { disabledReason, pushRtmp, runStartStream } from '../../api/controls.ts';
 import type { Card } from '../../state/types.ts';
 import { ControlError, useControl } from '../ControlError.tsx';
 
 /** Starts a push to an RTMP server; the URL's stream key never comes back (the API masks it). */
 export function RtmpPush({ device, scopes }: { device: Card; scopes: ReadonlySet<string> }) {
   const [url, setUrl] = useState('');
-  const { busy, error, fire } = useControl(() => startRtmpPush(device, url.trim()));
+  const { busy, error, fire } = useControl(() => runStartStream(device, url.trim()));
   const why = disabledReason(pushRtmp, device, scopes);
   return (
     <form

@@ -45,17 +45,11 @@ async function renewStream(deviceId: string, streamId: string): Promise<string |
   return r.device?.streams.find((s) => s.id === streamId)?.url ?? null;
 }
 
-/** Why the live view cannot be watched: an idle stream the key may not (or the device cannot) start. */
-function playDisabledReason(stream: StreamInfo, device: Card, scopes: ReadonlySet<string>): string | null {
-  if (stream.state === 'LIVE') return null;
-  const why = disabledReason({ capability: startStream.capability }, device, scopes);
-  return why ? `the stream is idle and cannot be started here: ${why}` : null;
-}
-
 function PlayLive({ device, stream, scopes, onPlay }: { device: Card; stream: StreamInfo; scopes: ReadonlySet<string>; onPlay(item: PlayItem): void }) {
   // an idle camera streams only once asked to; a read-only key can still watch a stream that is already live
-  const why = playDisabledReason(stream, device, scopes);
-  const canStart = disabledReason({ capability: startStream.capability }, device, scopes) === null;
+  const cannotStart = disabledReason({ capability: startStream.capability }, device, scopes);
+  const canStart = cannotStart === null;
+  const why = stream.state === 'LIVE' || canStart ? null : `the stream is idle and cannot be started here: ${cannotStart}`;
   const { busy, error, fire } = useControl(async () => {
     const failed = stream.state !== 'LIVE' ? await startStream.run(device) : null;
     if (failed) return failed;

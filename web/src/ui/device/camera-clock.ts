@@ -2,25 +2,18 @@
  * Wall-clock arithmetic in a camera's own IANA zone (Device.timeZone): the archive calendar counts days and hours in
  * it. Intl knows each zone's rules, so an hour picked on a DST-change day maps to the right UTC instant.
  */
+import { utcOffset } from '../format.ts';
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/** `timeZone` must be one Intl knows: callers pass it through usableZone() first. */
 function format(timeZone: string): Intl.DateTimeFormat {
   let f = formats.get(timeZone);
   if (!f) {
-    f = make(timeZone);
+    f = new Intl.DateTimeFormat('en-US', { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', timeZone });
     formats.set(timeZone, f);
   }
   return f;
-}
-
-/** A zone Intl does not know (a vendor's typo) counts as UTC rather than failing the page's render. */
-function make(timeZone: string): Intl.DateTimeFormat {
-  const options = { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' } as const;
-  try {
-    return new Intl.DateTimeFormat('en-US', { ...options, timeZone });
-  } catch {
-    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'UTC' });
-  }
 }
 
 /** `timeZone` where Intl knows it, else UTC: what the calendar then counts in. */
@@ -62,7 +55,5 @@ export function instantOf(timeZone: string, year: number, month: number, day: nu
 
 /** "UTC+01:00" for the zone at the instant `at`. */
 export function zoneLabel(timeZone: string, at: number): string {
-  const m = Math.round(offsetAt(timeZone, at) / 60_000);
-  const a = Math.abs(m);
-  return `UTC${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return utcOffset(Math.round(offsetAt(timeZone, at) / 60_000));
 }
