@@ -147,8 +147,6 @@ const healthConfig = z
 const webhooksConfig = z.strictObject({
   /** Waits before each retry (Standard Webhooks' usual schedule, about a day in all); the attempts are one more. */
   retryScheduleMs: z.array(z.number().int().min(0)).min(1).default([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
-  /** Multiplies the retry schedule (tests shrink it). */
-  timeScale: z.number().positive().max(1).default(1),
   /** Share of each retry wait added or removed at random. */
   jitter: z.number().min(0).max(1).default(0.2),
   /** One attempt: connecting, the reply's headers and what is read of it. */

@@ -37,5 +37,5 @@ export function createWebhookService(opts: CreateWebhooksOptions): WebhookServic
         maxPending: cfg.maxPending,
       })
     : new MemoryWebhookStore(cfg.logSize, cfg.maxPending);
-  return new WebhookService({ config: cfg, store, pubsub: opts.pubsub, pollers: opts.pollers, sources: opts.sources, stores: opts.stores, log: opts.log });
+  return new WebhookService({ config: cfg, store, pubsub: opts.pubsub, pollers: opts.pollers, sources: opts.sources, stores: opts.stores, log: opts.log, shared: !!opts.link });
 }

@@ -51,9 +51,9 @@ export class WebhookSender {
   ) {
     // No redirect interceptor: a 3xx is an answer like any other (a failure), its Location never visited.
     this.agent = new Agent({
+      // the whole attempt is bounded by the request's signal; the connect timeout is set only so that undici's
+      // default (10 s) does not cut connecting short of a longer timeoutMs
       connect: { lookup: guard.lookup, timeout: opts.timeoutMs },
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
       keepAliveTimeout: 10_000,
     });
   }

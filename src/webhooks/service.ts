@@ -3,7 +3,6 @@ import type { AvgraphConfig } from '../config.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { matchesFilter, sourcesFor, type DeviceFilter } from '../filter.js';
 import type { Logger } from '../log.js';
-import type { Device } from '../model.js';
 import { learnSecret } from '../secrets.js';
 import type { Source } from '../sources/source.js';
 import type { DeviceStore } from '../store/device-store.js';
@@ -11,6 +10,7 @@ import type { PollerSet } from '../subscriptions/poller.js';
 import { onTopic, type PubSub, type Topics } from '../subscriptions/pubsub.js';
 import { deliveryId, EVENT_TYPES, eventId, type EventSubject, type WebhookEventType } from './events.js';
 import { WebhookSender } from './sender.js';
+import { toRecord } from './records.js';
 import { newSecret, signedHeaders } from './signature.js';
 import type { DeliveryRecord, DeliveryStatus, EndpointConfig, EndpointRecord, Leased, WebhookStore } from './types.js';
 import { UrlGuard } from './url-guard.js';
@@ -34,6 +34,8 @@ export interface WebhookServiceDeps {
   /** Devices of events that name one by id (commands), as last read: watched, never read for this. */
   stores: Map<string, DeviceStore>;
   log: Logger;
+  /** Whether the store is shared with other replicas (Redis): only then can endpoints change behind this one's back. */
+  shared: boolean;
 }
 
 const MAX_URL = 2048;
@@ -64,7 +66,7 @@ export class WebhookService {
   private releasePollers: (() => void) | null = null;
   private readonly feeds: (() => void)[] = [];
   private pollTimer: NodeJS.Timeout | null = null;
-  private readonly refreshTimer: NodeJS.Timeout;
+  private readonly refreshTimer: NodeJS.Timeout | null = null;
   private working = false;
   private again = false;
   private inFlight = 0;
@@ -74,8 +76,6 @@ export class WebhookService {
   private heldCount = 0;
   /** How long an attempt at each endpoint took lately (moving average, ms): the pace its excess waits at. */
   private readonly attemptMs = new Map<string, number>();
-  /** Devices by source and vendor id as the device stores last took them, for events that name a device by id. */
-  private readonly devices = new Map<string, Device>();
   private readonly fullWarnedAt = new Map<string, number>();
   private closed = false;
   /** Whether the store took the last event, and answered the last look at the queue (outages are logged once). */
@@ -89,10 +89,12 @@ export class WebhookService {
     this.guard = new UrlGuard(deps.config);
     this.sender = new WebhookSender(this.guard, { timeoutMs: deps.config.timeoutMs, maxResponseBytes: deps.config.maxResponseBytes });
     for (const t of EVENT_TYPES) this.listen(t);
-    for (const store of deps.stores.values()) this.feeds.push(store.onObserved((d) => this.devices.set(`${d.sourceId}\n${d.vendorDeviceId}`, d)));
     void this.refresh();
-    this.refreshTimer = setInterval(() => void this.refresh(), deps.config.refreshMs);
-    this.refreshTimer.unref?.();
+    // alone, every endpoint change goes through here (and refreshes): only other replicas' changes need looking for
+    if (deps.shared) {
+      this.refreshTimer = setInterval(() => void this.refresh(), deps.config.refreshMs);
+      this.refreshTimer.unref?.();
+    }
     this.schedule(0);
   }
 
@@ -163,11 +165,9 @@ export class WebhookService {
       const next = await make(current);
       const config = { ...next, version: current.version + 1 };
       const saved = await this.store.saveEndpoint(config, current.version);
-      if (saved === 'gone') break;
-      if (saved === 'saved') return { ...config, enabled: config.enabled && current.disabledReason === null, failingSince: current.failingSince, disabledReason: current.disabledReason };
+      if (saved === 'gone') throw new NotFoundError('no such webhook endpoint');
+      if (saved === 'saved') return toRecord(config, { failingSince: current.failingSince, disabledReason: current.disabledReason });
     }
-    const now = await this.store.endpoint(id);
-    if (!now) throw new NotFoundError('no such webhook endpoint');
     throw new ValidationError('the endpoint was changed by someone else at the same time: try again', 'id');
   }
 
@@ -247,7 +247,7 @@ export class WebhookService {
    */
   private resolve(subject: EventSubject): EventSubject | null {
     if ('device' in subject || !subject.deviceVendorId) return subject;
-    const device = this.devices.get(`${subject.sourceId}\n${subject.deviceVendorId}`);
+    const device = this.deps.stores.get(subject.sourceId)?.peek(subject.deviceVendorId) ?? null;
     return device ? { device } : null;
   }
 
@@ -352,7 +352,7 @@ export class WebhookService {
     const step = Math.max(MIN_PACE_MS, this.attemptMs.get(record.endpointId) ?? this.config.pollMs);
     const paced = Math.round(step * Math.ceil(n / share));
     if (failingSince === null || record.attempts > 0) return paced;
-    const longest = Math.max(...this.config.retryScheduleMs) * this.config.timeScale;
+    const longest = Math.max(...this.config.retryScheduleMs);
     return Math.max(paced, Math.min(Date.now() - failingSince, longest));
   }
 
@@ -439,7 +439,7 @@ export class WebhookService {
     const step = this.config.retryScheduleMs[attempts - 1];
     if (step === undefined) return null;
     const j = this.config.jitter;
-    return Math.round(step * this.config.timeScale * (1 - j + Math.random() * 2 * j));
+    return Math.round(step * (1 - j + Math.random() * 2 * j));
   }
 
   private async mustFind(id: string): Promise<EndpointRecord> {
@@ -458,7 +458,7 @@ export class WebhookService {
   async close(): Promise<void> {
     this.closed = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
-    clearInterval(this.refreshTimer);
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const stop of this.feeds) stop();
     this.releasePollers?.();
     this.releasePollers = null;

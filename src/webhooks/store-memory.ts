@@ -1,4 +1,4 @@
-import { isFinal, queueFull } from './records.js';
+import { isFinal, queueFull, toRecord } from './records.js';
 import type { DeliveryRecord, DeliveryStatus, EndpointConfig, EndpointHealth, EndpointRecord, Leased, WebhookStore } from './types.js';
 
 /** Ids of deliveries already enqueued are remembered up to this many. */
@@ -67,8 +67,7 @@ export class MemoryWebhookStore implements WebhookStore {
   }
 
   private record(c: EndpointConfig): EndpointRecord {
-    const h = this.health(c.id);
-    return { ...c, ...h, enabled: c.enabled && h.disabledReason === null };
+    return toRecord(c, this.health(c.id));
   }
 
   async enqueue(deliveries: DeliveryRecord[]): Promise<{ queued: DeliveryRecord[]; full: DeliveryRecord[] }> {
@@ -101,25 +100,39 @@ export class MemoryWebhookStore implements WebhookStore {
     return { queued, full };
   }
 
+  /**
+   * The first `max` ready deliveries not already taken, in order; retries that are due join the end of the ready
+   * ones as needed (as in Redis, at most as many as are wanted: the others join on a later take).
+   */
   async take(max: number): Promise<Leased[]> {
-    const now = Date.now();
-    for (const [id, due] of this.retries) {
-      if (due > now) continue;
-      this.retries.delete(id);
-      this.ready.push(id);
-    }
     const out: Leased[] = [];
-    const rest: string[] = [];
-    for (const id of this.ready) {
-      const record = this.records.get(id);
-      if (!record) continue;
-      if (out.length >= max || this.leased.has(id)) rest.push(id);
-      else {
-        this.leased.add(id);
-        out.push({ record: { ...record }, ticket: id });
+    /** Scanned ids that stay ready (taken ones still leased, e.g. redelivered while in flight). */
+    const kept: string[] = [];
+    let i = 0;
+    const scan = () => {
+      for (; i < this.ready.length && out.length < max; i++) {
+        const id = this.ready[i]!;
+        const record = this.records.get(id);
+        if (!record) continue;
+        if (this.leased.has(id)) kept.push(id);
+        else {
+          this.leased.add(id);
+          out.push({ record: { ...record }, ticket: id });
+        }
+      }
+    };
+    scan();
+    if (out.length < max) {
+      const now = Date.now();
+      for (const [id, due] of this.retries) {
+        if (out.length >= max) break;
+        if (due > now) continue;
+        this.retries.delete(id);
+        this.ready.push(id);
+        scan();
       }
     }
-    this.ready = rest;
+    this.ready.splice(0, i, ...kept);
     return out;
   }
 

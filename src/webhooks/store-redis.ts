@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isFinal, queueFull } from './records.js';
+import { isFinal, QUEUE_FULL_ERROR, queueFull, toRecord } from './records.js';
 import type { DeliveryRecord, DeliveryStatus, EndpointConfig, EndpointHealth, EndpointRecord, Leased, WebhookStore } from './types.js';
 
 const GROUP = 'workers';
@@ -7,16 +7,19 @@ const GROUP = 'workers';
 /**
  * Records and queues each delivery not seen before (SET NX on its id) whose endpoint exists. An endpoint's log
  * holds every delivery, "done" the settled ones: pending (log - done) is capped, beyond it a delivery is recorded
- * DEAD instead; settled ones beyond logSize are trimmed, oldest first, and pending ones never.
+ * DEAD instead (the record rewritten here as records.ts queueFull() does, ARGV[7] its error); settled ones beyond
+ * logSize are trimmed, oldest first, and pending ones never.
  */
 const ENQUEUE = `
 local queued, full = {}, {}
-for i = 7, #ARGV, 6 do
-  local id, ep, at, json, pending, dead = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+for i = 8, #ARGV, 5 do
+  local id, ep, at, json, pending = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   if redis.call('hexists', KEYS[3], ep) == 1 and redis.call('set', ARGV[1] .. id, '1', 'PX', ARGV[2], 'NX') then
     local log, done = ARGV[3] .. ep, ARGV[5] .. ep
     if pending == '1' and redis.call('zcard', log) - redis.call('zcard', done) >= tonumber(ARGV[6]) then
-      json, pending = dead, '0'
+      local record = cjson.decode(json)
+      record.status, record.lastError, record.nextAttemptAt = 'DEAD', ARGV[7], cjson.null
+      json, pending = cjson.encode(record), '0'
       full[#full + 1] = id
     end
     redis.call('hset', KEYS[1], id, json)
@@ -119,6 +122,8 @@ export interface RedisStoreOptions {
 export class RedisWebhookStore implements WebhookStore {
   private readonly k: { endpoints: string; health: string; records: string; queue: string; retry: string; seen: string; log: string; done: string };
   private grouped = false;
+  /** When this worker last looked for deliveries to take over (none can be before claimIdleMs). */
+  private lastClaimAt = -Infinity;
 
   constructor(
     private readonly redis: Redis,
@@ -181,11 +186,10 @@ export class RedisWebhookStore implements WebhookStore {
       String(d.createdAt),
       JSON.stringify(d),
       d.status === 'PENDING' ? '1' : '0',
-      JSON.stringify(queueFull(d)),
     ]);
     const [queued, full] = (await this.redis.eval(
       ENQUEUE, 3, this.k.records, this.k.queue, this.k.endpoints,
-      this.k.seen, String(this.opts.seenTtlMs), this.k.log, String(this.opts.logSize), this.k.done, String(this.opts.maxPending),
+      this.k.seen, String(this.opts.seenTtlMs), this.k.log, String(this.opts.logSize), this.k.done, String(this.opts.maxPending), QUEUE_FULL_ERROR,
       ...args,
     )) as [string[], string[]];
     const q = new Set(queued);
@@ -206,8 +210,15 @@ export class RedisWebhookStore implements WebhookStore {
 
   private async takeFromGroup(max: number): Promise<Leased[]> {
     await this.redis.eval(PROMOTE, 2, this.k.retry, this.k.queue, String(Date.now()), String(max));
-    const [, claimed] = (await this.redis.xautoclaim(this.k.queue, GROUP, this.opts.consumer, this.opts.claimIdleMs, '0-0', 'COUNT', max)) as [string, (StreamEntry | null)[]];
-    const entries = claimed.filter((e): e is StreamEntry => e !== null);
+    const entries: StreamEntry[] = [];
+    // an entry idles claimIdleMs before it may be taken over: looking twice as often as that is enough
+    const now = Date.now();
+    if (now - this.lastClaimAt >= this.opts.claimIdleMs / 2) {
+      const [, claimed] = (await this.redis.xautoclaim(this.k.queue, GROUP, this.opts.consumer, this.opts.claimIdleMs, '0-0', 'COUNT', max)) as [string, (StreamEntry | null)[]];
+      entries.push(...claimed.filter((e): e is StreamEntry => e !== null));
+      // a full batch may leave more to take over: looked for again on the next take
+      if (claimed.length < max) this.lastClaimAt = now;
+    }
     if (entries.length < max) {
       const read = (await this.redis.xreadgroup('GROUP', GROUP, this.opts.consumer, 'COUNT', max - entries.length, 'STREAMS', this.k.queue, '>')) as [string, StreamEntry[]][] | null;
       entries.push(...(read?.[0]?.[1] ?? []));
@@ -288,7 +299,7 @@ export class RedisWebhookStore implements WebhookStore {
 
 function withHealth(config: EndpointConfig, health: Record<string, string>): EndpointRecord {
   const failingSince = health.failingSince ? Number(health.failingSince) : null;
-  const disabledReason = health.disabledReason ?? null;
-  return { ...config, version: config.version ?? 0, enabled: config.enabled && disabledReason === null, failingSince, disabledReason };
+  // endpoints stored before versions were kept have none: taken as version 0
+  return toRecord({ ...config, version: config.version ?? 0 }, { failingSince, disabledReason: health.disabledReason ?? null });
 }
 

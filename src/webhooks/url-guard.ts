@@ -80,14 +80,10 @@ export class UrlGuard {
     const url = this.check(raw);
     const host = bare(url.hostname);
     if (isIP(host) || this.allowed.has(host)) return url;
-    const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-      dnsLookup(host, { all: true }, (err, found) => (err ? reject(err) : resolve(found))),
-    ).catch(() => {
+    await new Promise<void>((resolve, reject) => this.lookup(host, { all: true }, (err) => (err ? reject(err) : resolve()))).catch((e: unknown) => {
+      if (e instanceof AddressNotAllowedError) throw new ValidationError('url: the host name resolves to an address that is not allowed', 'url');
       throw new ValidationError('url: the host name does not resolve', 'url');
     });
-    if (!addresses.length || addresses.some((a) => !this.addressAllowed(a.address))) {
-      throw new ValidationError('url: the host name resolves to an address that is not allowed', 'url');
-    }
     return url;
   }
 
