@@ -90,10 +90,10 @@ export function sourceUnavailable(source: Source, error: unknown): GraphQLError 
 }
 
 /**
- * Devices of many sources. A failing source adds one error to the response and contributes no devices;
- * the others still answer.
+ * Devices of many sources. A failing source adds one error to the response and contributes no devices (with
+ * `lastOnFailure`, the devices of its last fleet read kept); the others still answer.
  */
-export async function loadFleets(ctx: Context, sourceIds: string[]): Promise<Device[]> {
+export async function loadFleets(ctx: Context, sourceIds: string[], options: { lastOnFailure?: boolean } = {}): Promise<Device[]> {
   const results = await Promise.all(
     sourceIds.map(async (id) => {
       try {
@@ -102,7 +102,7 @@ export async function loadFleets(ctx: Context, sourceIds: string[]): Promise<Dev
         return read.devices;
       } catch (e) {
         addPartialError(ctx, id, e);
-        return [];
+        return options.lastOnFailure ? (ctx.runtime.stores.get(id)?.lastFleet() ?? []) : [];
       }
     }),
   );

@@ -27,7 +27,7 @@ export const COMMAND_SCOPE: Record<CommandType, Scope> = {
 };
 
 /** A capability a command needs beyond COMMAND_CAPABILITY for what its input asks: pushing to an RTMP server. */
-export function extraCapability(command: DeviceCommand): Capability | null {
+function extraCapability(command: DeviceCommand): Capability | null {
   return command.type === 'startStream' && command.rtmpUrl ? 'RTMP_PUSH' : null;
 }
 

@@ -9,7 +9,6 @@ export interface Issued {
   result: CommandResult;
 }
 
-const uploadQueue = (d: Device | null): StorageVolume | undefined => d?.storage.find((v) => v.kind === 'UPLOAD_QUEUE');
 const volume = (d: Device | null, kind: StorageVolume['kind']): StorageVolume | undefined => d?.storage.find((v) => v.kind === kind);
 
 /**
@@ -26,9 +25,9 @@ export function observable({ command, before }: Pick<Issued, 'command' | 'before
     case 'startFirmwareUpdate':
       return !!before?.firmware;
     case 'setUpload':
-      return typeof uploadQueue(before)?.uploadEnabled === 'boolean';
+      return typeof volume(before, 'UPLOAD_QUEUE')?.uploadEnabled === 'boolean';
     case 'clearFootage':
-      return typeof uploadQueue(before)?.queuedSeconds === 'number';
+      return typeof volume(before, 'UPLOAD_QUEUE')?.queuedSeconds === 'number';
     case 'updateSettings':
       return !!before?.settings;
     case 'formatStorage':
@@ -77,10 +76,10 @@ export function confirms({ command, before, result }: Issued, after: Device | nu
     case 'rename':
       return after.name === command.name;
     case 'setUpload':
-      return uploadQueue(after)?.uploadEnabled === command.enabled;
+      return volume(after, 'UPLOAD_QUEUE')?.uploadEnabled === command.enabled;
     case 'clearFootage': {
-      const queued = uploadQueue(after)?.queuedSeconds;
-      const was = uploadQueue(before)?.queuedSeconds;
+      const queued = volume(after, 'UPLOAD_QUEUE')?.queuedSeconds;
+      const was = volume(before, 'UPLOAD_QUEUE')?.queuedSeconds;
       return typeof queued === 'number' && (queued === 0 || (typeof was === 'number' && queued < was));
     }
     case 'startFirmwareUpdate': {

@@ -126,7 +126,8 @@ export class CommandTracker {
   /** A command as any replica knows it (through Redis where configured). */
   async lookup(id: string): Promise<CommandRecord | null> {
     const here = this.records.get(id);
-    const stored = here && isFinished(here.state) ? null : await this.archive?.get(id);
+    // a finished copy is final, and one this replica sends or watches is the newest there is
+    const stored = here && (isFinished(here.state) || this.ours(id)) ? null : await this.archive?.get(id);
     const r = newer(here, stored ?? undefined);
     return r ? this.view(r) : null;
   }
@@ -215,8 +216,8 @@ export class CommandTracker {
 
   /**
    * Reads a source's devices with pending commands again, without flooding it: a source that lists its fleet in
-   * one call is read once (a device missing from a complete listing is read alone, as it may be gone); one read
-   * device by device, readConcurrency devices at a time. Not announced to other replicas: they watch none of these.
+   * one call is read once (a device missing from a complete listing counts as gone); one read device by device,
+   * readConcurrency devices at a time. Not announced to other replicas: they watch none of these.
    */
   private async readAgain(sourceId: string, vendorDeviceIds: string[]): Promise<void> {
     const store = this.stores.get(sourceId);
@@ -227,18 +228,20 @@ export class CommandTracker {
       this.observe(sourceId, id, device);
     };
     try {
-      let alone = vendorDeviceIds;
       if (store.source.reads !== 'per-device') {
+        const at = new Date();
         const read = await store.refreshFleet();
         const listed = new Map(read.devices.map((d) => [d.vendorDeviceId, d]));
         for (const id of vendorDeviceIds) {
           const d = listed.get(id);
+          // missing from a complete listing: gone (a null read confirms only an unpair); a device read would list the fleet again
           if (d) this.observe(sourceId, id, d);
+          else if (!read.failures.length) this.observe(sourceId, id, null, at);
         }
-        alone = read.failures.length ? [] : vendorDeviceIds.filter((id) => !listed.has(id));
+        return;
       }
       const limit = bulkhead(this.config.readConcurrency, Infinity);
-      const reads = await Promise.allSettled(alone.map((id) => limit.execute(() => one(id))));
+      const reads = await Promise.allSettled(vendorDeviceIds.map((id) => limit.execute(() => one(id))));
       const failed = reads.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (e) {

@@ -17,7 +17,6 @@ export class FleetRun {
   readonly id = randomUUID();
   readonly startedAt = new Date();
   finishedAt: Date | null = null;
-  readonly results: FleetDeviceResult[] = [];
   /** Every progress event so far, so a subscriber that comes late (after the mutation answered) misses none. */
   readonly events: FleetProgressEvent[] = [];
   succeeded = 0;
@@ -28,9 +27,13 @@ export class FleetRun {
     readonly total: number,
   ) {}
 
+  /** Each device's outcome so far, in the order they finished. */
+  get results(): FleetDeviceResult[] {
+    return this.events.flatMap((e) => (e.result ? [e.result] : []));
+  }
+
   /** Records one device's outcome; returns the event to publish. */
   add(result: FleetDeviceResult): FleetProgressEvent {
-    this.results.push(result);
     if (result.error) this.failed += 1;
     else this.succeeded += 1;
     return this.event(result);

@@ -30,7 +30,7 @@ export class HealthService {
     this.watch = new HealthWatch(
       (d) => this.of(d),
       pubsub,
-      async (id) => (await stores.get(id)?.fleet(Number.POSITIVE_INFINITY))?.devices ?? [],
+      async (id) => stores.get(id)?.lastFleet() ?? [],
       ledger,
     );
     this.stop = [

@@ -9,12 +9,12 @@ import { paginate } from './connection.js';
 import { connectionCost } from '../limits/cost.js';
 import { DeviceRef } from './refs.js';
 
-export const CommandStateEnum = builder.enumType('CommandState', {
+const CommandStateEnum = builder.enumType('CommandState', {
   description: 'PENDING until a read of the device shows the effect (CONFIRMED), the vendor refuses it (FAILED) or its deadline passes (TIMED_OUT)',
   values: COMMAND_STATES,
 });
 
-export const CommandKindEnum = builder.enumType('CommandKind', {
+const CommandKindEnum = builder.enumType('CommandKind', {
   values: Object.fromEntries(COMMAND_TYPES.map((t) => [COMMAND_KIND[t], { value: t }])) as Record<string, { value: CommandType }>,
 });
 
@@ -93,7 +93,7 @@ function toCommandFilter(input: typeof CommandFilterInput.$inferInput | null | u
   };
 }
 
-export const CommandConnection = builder.connectionObject({ type: CommandRef, name: 'CommandConnection' }, { name: 'CommandEdge' });
+const CommandConnection = builder.connectionObject({ type: CommandRef, name: 'CommandConnection' }, { name: 'CommandEdge' });
 
 builder.queryField('commands', (t) =>
   t.connection(

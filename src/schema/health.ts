@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { addPartialError, type Context } from '../context.js';
+import { loadFleets } from '../context.js';
+import { ValidationError } from '../errors.js';
 import { matchesFilter, sourcesFor } from '../filter.js';
 import { fleetHealth, type FleetHealth, type HealthCounts } from '../health/fleet.js';
 import {
@@ -11,7 +11,6 @@ import {
   type HealthReasonCode,
 } from '../health/model.js';
 import { UPSTREAM } from '../limits/cost.js';
-import type { Device } from '../model.js';
 import type { Source } from '../sources/source.js';
 import { live } from '../subscriptions/live.js';
 import { builder } from './builder.js';
@@ -103,28 +102,13 @@ const FleetHealthRef = builder.objectRef<FleetHealth>('FleetHealth').implement({
       resolve: (f, { limit }) => {
         const n = limit ?? 10;
         if (n < 0 || n > MAX_WORST) {
-          throw new GraphQLError(`limit must be between 0 and ${MAX_WORST}`, { extensions: { code: 'BAD_USER_INPUT', field: 'limit' } });
+          throw new ValidationError(`limit must be between 0 and ${MAX_WORST}`, 'limit');
         }
         return f.worstFirst.slice(0, n).map((j) => j.device);
       },
     }),
   }),
 });
-
-/**
- * A source's devices for the roll-up: read as any query would; when that fails, the last read kept (its
- * health then says why it may be out of date), with the source's error beside the answer.
- */
-async function devicesOf(ctx: Context, source: Source): Promise<Device[]> {
-  try {
-    const read = await ctx.loaders.fleet.load(source.id);
-    for (const failure of read.failures) addPartialError(ctx, source.id, failure);
-    return read.devices;
-  } catch (e) {
-    addPartialError(ctx, source.id, e);
-    return (await ctx.runtime.stores.get(source.id)?.fleet(Number.POSITIVE_INFINITY))?.devices ?? [];
-  }
-}
 
 builder.queryField('fleetHealth', (t) =>
   t.field({
@@ -135,7 +119,8 @@ builder.queryField('fleetHealth', (t) =>
     resolve: async (_r, args, ctx) => {
       const filter = toDeviceFilter(ctx, args.filter);
       const sources = sourcesFor(ctx.runtime.sources.values(), filter);
-      const devices = (await Promise.all(sources.map((s) => devicesOf(ctx, s)))).flat().filter((d) => matchesFilter(d, filter));
+      // a source that fails answers with its last read kept (its health then says why it may be out of date)
+      const devices = (await loadFleets(ctx, sources.map((s) => s.id), { lastOnFailure: true })).filter((d) => matchesFilter(d, filter));
       const now = new Date();
       return fleetHealth(
         devices.map((device) => ({ device, health: ctx.runtime.health.of(device, now) })),

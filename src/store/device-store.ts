@@ -57,13 +57,15 @@ export class DeviceStore {
   /** The whole fleet, read no longer than `maxAgeMs` ago. */
   async fleet(maxAgeMs = this.maxAgeMs): Promise<FleetRead> {
     if (!this.fresh(this.fleetAt, maxAgeMs)) await this.readFleet(maxAgeMs);
-    return {
-      devices: this.fleetIds.flatMap((id) => {
-        const d = this.entries.get(id)?.device;
-        return d ? [d] : [];
-      }),
-      failures: this.failures,
-    };
+    return { devices: this.lastFleet(), failures: this.failures };
+  }
+
+  /** The devices of the last fleet read kept, without reading (none before the first read). */
+  lastFleet(): Device[] {
+    return this.fleetIds.flatMap((id) => {
+      const d = this.entries.get(id)?.device;
+      return d ? [d] : [];
+    });
   }
 
   /** Reads the fleet now (or joins the read in flight): pollers keep the store fresh this way. */
@@ -97,6 +99,11 @@ export class DeviceStore {
     const at = Date.now();
     this.learn(vendorDeviceId, null, at);
     this.announce({ sourceId: this.source.id, vendorDeviceId, device: null, at: new Date(at) });
+  }
+
+  /** The device as last taken here, at any age (null: unknown or gone); never reads. */
+  peek(vendorDeviceId: string): Device | null {
+    return this.entries.get(vendorDeviceId)?.device ?? null;
   }
 
   /** Calls `listener` with every state of a device the store takes (health keeps its short history this way). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, Stack, eventually } from '../helpers/stack.js';
+import { Stack, collect, eventually, simPost, simUrl } from '../helpers/stack.js';
 
 const RESULT = `__typename ... on Error { message } ... on ValidationError { field } ... on UpstreamError { code }`;
 const COMMAND = `command { id kind state issuedAt confirmedAt finishedAt deadline observable deviceId error { message code } }`;
@@ -10,14 +10,6 @@ const SETTINGS = `mutation($id:ID!,$in:DeviceSettingsInput!){ r: updateDeviceSet
   ${RESULT} ... on UpdateDeviceSettingsSuccess { device { settings { videoBitrateKbps } } ${COMMAND} } } }`;
 const COMMANDS = `query($f:CommandFilter){ commands(filter:$f, first: 50) { edges { node { id kind state deviceId finishedAt issuedAt error { code message } } } } }`;
 
-/** Collects a graphql-ws subscription's events until stopped. */
-function collect(stack: Stack, query: string, variables: Record<string, unknown> = {}) {
-  const events: any[] = [];
-  const client = stack.wsClient(KEYS.reader);
-  const stop = client.subscribe({ query, variables }, { next: (v) => void events.push(v), error: () => undefined, complete: () => undefined });
-  return { events, stop };
-}
-
 describe('tracked commands against the Epiphan Cloud simulator', () => {
   // 12 simulated devices, every 7th offline: 11 online, so each test has a device of its own
   const stack = new Stack({
@@ -26,10 +18,7 @@ describe('tracked commands against the Epiphan Cloud simulator', () => {
     config: { commands: { deadlineMs: { startRecording: 800, updateSettings: 5_000 }, checkIntervalMs: 50 } },
   });
   let devices: { id: string; vendorDeviceId: string }[] = [];
-  const sim = (name: string, body: Record<string, unknown>) =>
-    fetch(`${(stack.config.sources.find((s) => s.id === 'cloud') as { baseUrl: string }).baseUrl}/__sim/${name}`, { method: 'POST', body: JSON.stringify(body) }).then(
-      (r) => r.json() as Promise<any>,
-    );
+  const sim = async (name: string, body: Record<string, unknown>) => (await simPost(simUrl(stack, 'cloud'), name, body)).json() as Promise<any>;
   const commands = async (f: Record<string, unknown>) => (await stack.gql(COMMANDS, { f })).data.commands.edges.map((e: any) => e.node);
 
   beforeAll(async () => {
@@ -89,7 +78,7 @@ describe('tracked commands against the Epiphan Cloud simulator', () => {
     const r = (await stack.gql(START, { id: dev.id })).data.r;
     const events = () => sub.events.map((e) => e.data.commandChanged);
     await eventually(() => events().some((c) => c.id === r.command.id && c.state === 'CONFIRMED'), 3_000, 'the confirmation');
-    sub.stop();
+    await sub.stop();
     expect(events().every((c) => c.deviceId === dev.id)).toBe(true);
     expect(events().filter((c) => c.id === r.command.id)).toEqual([
       { id: r.command.id, kind: 'START_RECORDING', state: 'PENDING', deviceId: dev.id },
@@ -184,10 +173,7 @@ describe('a command whose read-back fails', () => {
   // device state may be an hour old here, so the checks before sending read nothing: only the read after does;
   // the tracker's first re-read comes well after the mutation has answered
   const stack = new Stack({ fleetSize: 3, maxAgeMs: 3_600_000, config: { commands: { deadlineMs: { startRecording: 5_000 }, checkIntervalMs: 500 } } });
-  const sim = (name: string, body: Record<string, unknown>) =>
-    fetch(`${(stack.config.sources.find((s) => s.id === 'cloud') as { baseUrl: string }).baseUrl}/__sim/${name}`, { method: 'POST', body: JSON.stringify(body) }).then(
-      (r) => r.json() as Promise<any>,
-    );
+  const sim = async (name: string, body: Record<string, unknown>) => (await simPost(simUrl(stack, 'cloud'), name, body)).json() as Promise<any>;
 
   beforeAll(() => stack.start());
   afterAll(() => stack.close());

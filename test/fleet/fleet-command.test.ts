@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
-import { KEYS, Stack, eventually, simCounts } from '../helpers/stack.js';
+import { KEYS, Stack, collect, eventually, simCounts } from '../helpers/stack.js';
 
 const TASK = 'POST /front/api/v2/devices/:id/task';
 
@@ -40,21 +40,6 @@ interface Dev {
   connection: string;
   model: string | null;
   isRecording: boolean | null;
-}
-
-/** A graphql-ws subscription's events until it completes. */
-function collect(stack: Stack, query: string, variables: Record<string, unknown>, key = KEYS.admin) {
-  const events: any[] = [];
-  const errors: unknown[] = [];
-  const client = stack.wsClient(key);
-  let completed = false;
-  const done = new Promise<void>((resolve) => {
-    client.subscribe(
-      { query, variables },
-      { next: (v) => void events.push(v), error: (e) => (errors.push(e), resolve()), complete: () => ((completed = true), resolve()) },
-    );
-  });
-  return { events, errors, done, isComplete: () => completed };
 }
 
 async function devices(stack: Stack, sourceId: string): Promise<Dev[]> {
@@ -201,7 +186,7 @@ describe('runFleetCommand', () => {
       });
       const started = r.data.r;
       expect(started).toMatchObject({ __typename: 'FleetCommand', total: list.length, finishedAt: null });
-      const live = collect(stack, PROGRESS, { id: started.id });
+      const live = collect(stack, PROGRESS, { id: started.id }, KEYS.admin);
       await live.done;
       expect(live.errors).toEqual([]);
       const events = live.events.map((e) => e.data.fleetCommandProgress);
@@ -212,7 +197,7 @@ describe('runFleetCommand', () => {
       expect(events.at(-1)).toMatchObject({ done: true, result: null, total: list.length, succeeded: list.length, failed: 0 });
       expect(events.at(-1).finishedAt).not.toBeNull();
       // after the command finished: the whole story again, and the subscription ends
-      const late = collect(stack, PROGRESS, { id: started.id });
+      const late = collect(stack, PROGRESS, { id: started.id }, KEYS.admin);
       await late.done;
       expect(late.events.map((e) => e.data.fleetCommandProgress)).toEqual(events);
     } finally {
@@ -223,7 +208,7 @@ describe('runFleetCommand', () => {
   });
 
   it('answers a progress subscription for an unknown fleet command with NOT_FOUND instead of waiting forever', async () => {
-    const sub = collect(stack, PROGRESS, { id: 'no-such-fleet-command' });
+    const sub = collect(stack, PROGRESS, { id: 'no-such-fleet-command' }, KEYS.admin);
     await sub.done;
     expect(sub.events).toHaveLength(1);
     expect(sub.events[0].data ?? null).toBeNull();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, Stack, eventually } from '../helpers/stack.js';
+import { Stack, collect, eventually, simPost, simUrl } from '../helpers/stack.js';
 
 const HEALTH = `query($id:ID!){ device(id:$id) { id health { state staleSeconds reasons { code severity message subject } } } }`;
 const FLEET = `query($f:DeviceFilter,$n:Int){ fleetHealth(filter:$f) {
@@ -10,17 +10,6 @@ const FLEET = `query($f:DeviceFilter,$n:Int){ fleetHealth(filter:$f) {
 
 type Reason = { code: string; severity: string; message: string; subject: string | null };
 type Health = { state: string; staleSeconds: number | null; reasons: Reason[] };
-
-/** Collects a graphql-ws subscription's events until stopped. */
-function collect(stack: Stack, query: string, variables: Record<string, unknown> = {}) {
-  const events: any[] = [];
-  const client = stack.wsClient(KEYS.reader);
-  let stop = () => {};
-  const done = new Promise<void>((resolve) => {
-    stop = client.subscribe({ query, variables }, { next: (v) => void events.push(v), error: () => resolve(), complete: resolve });
-  });
-  return { events, stop: async () => (stop(), await Promise.race([done, new Promise((r) => setTimeout(r, 200))])) };
-}
 
 describe('device health through GraphQL, against the simulators', () => {
   // offlineMinutes 0.04: a device offline for 2.4 s is CRITICAL, so the tests see WARNING turn CRITICAL;
@@ -46,9 +35,6 @@ describe('device health through GraphQL, against the simulators', () => {
       const h = await healthOf(id);
       return h.reasons.some((r) => r.code === code && (!severity || r.severity === severity)) ? h : null;
     }, ms, `${code} ${severity ?? ''} on ${id}`);
-  const sim = (url: string, name: string, body: unknown) =>
-    fetch(`${url}/__sim/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const simUrl = (sourceId: 'cloud' | 'studio') => (stack.config.sources.find((s) => s.id === sourceId) as { baseUrl: string }).baseUrl;
   const encoderUrl = (i: number) => `http://127.0.0.1:${stack.magewell!.encoders[i]!.port}`;
 
   beforeAll(async () => {
@@ -66,13 +52,13 @@ describe('device health through GraphQL, against the simulators', () => {
 
   it('OFFLINE: an Epiphan device taken offline is WARNING, then CRITICAL past offlineMinutes, and OK again once back', async () => {
     const dev = cloud[1]!;
-    await sim(simUrl('cloud'), 'offline', { deviceId: dev.vendorDeviceId });
+    await simPost(simUrl(stack, 'cloud'), 'offline', { deviceId: dev.vendorDeviceId });
     const first = await healthOf(dev.id);
     expect(first.state).toBe('WARNING');
     expect(first.reasons).toEqual([{ code: 'OFFLINE', severity: 'WARNING', subject: null, message: expect.stringMatching(/^offline for \d+ s$/) }]);
     const later = await until(dev.id, 'OFFLINE', 'CRITICAL');
     expect(later.state).toBe('CRITICAL');
-    await sim(simUrl('cloud'), 'online', { deviceId: dev.vendorDeviceId });
+    await simPost(simUrl(stack, 'cloud'), 'online', { deviceId: dev.vendorDeviceId });
     expect((await healthOf(dev.id)).state).toBe('OK');
   });
 
@@ -93,9 +79,9 @@ describe('device health through GraphQL, against the simulators', () => {
     const started = await stack.gql(`mutation($id:ID!){ startStream(deviceId:$id, rtmpUrl:"rtmp://x.example/live/k") { __typename } }`, { id: dev.id });
     expect(started.data.startStream.__typename).toBe('StartStreamSuccess');
     expect((await healthOf(dev.id)).reasons.filter((r) => r.code === 'STREAM_UNDERRUN')).toEqual([]);
-    await sim(simUrl('studio'), 'rtmp-speed', { deviceId: dev.vendorDeviceId, speed: 0.8 });
+    await simPost(simUrl(stack, 'studio'), 'rtmp-speed', { deviceId: dev.vendorDeviceId, speed: 0.8 });
     expect((await until(dev.id, 'STREAM_UNDERRUN', 'WARNING')).reasons[0]).toMatchObject({ subject: 'rtmp', message: 'RTMP stream rtmp sends at 0.80× real time' });
-    await sim(simUrl('studio'), 'rtmp-speed', { deviceId: dev.vendorDeviceId, speed: 0.3 });
+    await simPost(simUrl(stack, 'studio'), 'rtmp-speed', { deviceId: dev.vendorDeviceId, speed: 0.3 });
     expect((await healthOf(dev.id)).state).toBe('CRITICAL');
     await stack.gql(`mutation($id:ID!){ stopStream(deviceId:$id) { __typename } }`, { id: dev.id });
     expect((await healthOf(dev.id)).state).toBe('OK');
@@ -103,13 +89,13 @@ describe('device health through GraphQL, against the simulators', () => {
 
   it('STORAGE_LOW and STORAGE_ERROR: a Magewell SD card low on space, full, then not writable', async () => {
     const dev = encoders[0]!;
-    await sim(encoderUrl(0), 'disk-status', { sd: 0x05 });
+    await simPost(encoderUrl(0), 'disk-status', { sd: 0x05 });
     expect((await healthOf(dev.id)).reasons).toEqual([{ code: 'STORAGE_LOW', severity: 'WARNING', subject: 'SD', message: expect.stringMatching(/^SD storage low on space/) }]);
-    await sim(encoderUrl(0), 'disk-status', { sd: 0x03 });
+    await simPost(encoderUrl(0), 'disk-status', { sd: 0x03 });
     expect((await healthOf(dev.id)).reasons).toEqual([{ code: 'STORAGE_LOW', severity: 'CRITICAL', subject: 'SD', message: 'SD storage is full' }]);
-    await sim(encoderUrl(0), 'disk-status', { sd: 0x04 });
+    await simPost(encoderUrl(0), 'disk-status', { sd: 0x04 });
     expect((await healthOf(dev.id)).reasons).toEqual([{ code: 'STORAGE_ERROR', severity: 'CRITICAL', subject: 'SD', message: 'SD storage is read-only' }]);
-    await sim(encoderUrl(0), 'disk-status', { sd: 0x01 });
+    await simPost(encoderUrl(0), 'disk-status', { sd: 0x01 });
     expect((await healthOf(dev.id)).state).toBe('OK');
   });
 
@@ -117,18 +103,18 @@ describe('device health through GraphQL, against the simulators', () => {
     const dev = encoders[1]!;
     await stack.gql(`mutation($id:ID!){ startRecording(deviceId:$id) { __typename } }`, { id: dev.id });
     expect((await healthOf(dev.id)).state).toBe('OK');
-    await sim(encoderUrl(1), 'signal', { present: false });
+    await simPost(encoderUrl(1), 'signal', { present: false });
     expect((await healthOf(dev.id)).reasons).toEqual([{ code: 'NO_SIGNAL', severity: 'CRITICAL', subject: null, message: 'no input signal while recording' }]);
     await stack.gql(`mutation($id:ID!){ stopRecording(deviceId:$id) { __typename } }`, { id: dev.id });
     expect((await healthOf(dev.id)).state).toBe('OK');
-    await sim(encoderUrl(1), 'signal', { present: true });
+    await simPost(encoderUrl(1), 'signal', { present: true });
   });
 
   it('fleetHealth counts by state and source and lists the worst devices first, limited', async () => {
     const dev = encoders[0]!;
     const filter = { vendors: ['MAGEWELL', 'AV_STUDIO'] };
     const before = (await stack.gql(FLEET, { f: filter, n: 100 })).data.fleetHealth;
-    await sim(encoderUrl(0), 'disk-status', { sd: 0x03 });
+    await simPost(encoderUrl(0), 'disk-status', { sd: 0x03 });
     const r = await stack.gql(FLEET, { f: filter, n: 100 });
     expect(r.errors).toBeUndefined();
     const f = r.data.fleetHealth;
@@ -148,7 +134,7 @@ describe('device health through GraphQL, against the simulators', () => {
     expect(one).toEqual([f.worst[0]]);
     const bad = await stack.gql(FLEET, { f: null, n: 101 });
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
-    await sim(encoderUrl(0), 'disk-status', { sd: 0x01 });
+    await simPost(encoderUrl(0), 'disk-status', { sd: 0x01 });
   });
 
   it('deviceHealthChanged: emits when a device goes offline and back, once per change, to matching subscribers only', async () => {
@@ -161,10 +147,10 @@ describe('device health through GraphQL, against the simulators', () => {
     const polls0 = poller.polls;
     await eventually(() => poller.polls >= polls0 + 2, 3000, 'the cloud poller to poll twice');
     expect(sub.events).toEqual([]);
-    await sim(simUrl('cloud'), 'offline', { deviceId: dev.vendorDeviceId });
+    await simPost(simUrl(stack, 'cloud'), 'offline', { deviceId: dev.vendorDeviceId });
     const mine = () => sub.events.map((e) => e.data.deviceHealthChanged).filter((e) => e.device.id === dev.id);
     await eventually(() => mine().some((e) => e.health.state === 'CRITICAL'), 5000, 'the device to turn CRITICAL');
-    await sim(simUrl('cloud'), 'online', { deviceId: dev.vendorDeviceId });
+    await simPost(simUrl(stack, 'cloud'), 'online', { deviceId: dev.vendorDeviceId });
     await eventually(() => mine().at(-1)?.health.state === 'OK', 3000, 'the device to be OK again');
     // WARNING first (offline a moment), CRITICAL past offlineMinutes, OK once back: each change once
     expect(mine().map((e) => [e.previous.state, e.health.state])).toEqual([
@@ -183,7 +169,7 @@ describe('device health through GraphQL, against the simulators', () => {
     const poller = stack.app.runtime.pollers.get('cloud')!;
     const polls0 = poller.polls;
     await eventually(() => poller.polls >= polls0 + 2, 3000, 'the cloud poller to poll twice');
-    await sim(simUrl('cloud'), 'faults', { errorRate: 1, errorStatus: 503 });
+    await simPost(simUrl(stack, 'cloud'), 'faults', { errorRate: 1, errorStatus: 503 });
     try {
       const f = await eventually(async () => {
         const r = await stack.gql(FLEET, { f: { sourceIds: ['cloud'] }, n: 100 });
@@ -198,7 +184,7 @@ describe('device health through GraphQL, against the simulators', () => {
       await eventually(() => ids.size > 0 && [...ids].every((id) => sub.events.some((e) => e.data.deviceHealthChanged.device.id === id)), 8000, 'events for every device');
       for (const e of sub.events) expect(e.data.deviceHealthChanged.health.reasons.map((r: any) => r.code)).toContain('SOURCE_CIRCUIT_OPEN');
     } finally {
-      await fetch(`${simUrl('cloud')}/__sim/reset`, { method: 'POST' });
+      await simPost(simUrl(stack, 'cloud'), 'reset');
     }
     await eventually(async () => (await stack.gql(HEALTH, { id: cloud[0]!.id })).data?.device?.health.state === 'OK', 5000, 'the circuit to close');
     await sub.stop();
@@ -207,7 +193,7 @@ describe('device health through GraphQL, against the simulators', () => {
   // last: the encoder keeps the failure until it is cleared on the device
   it('FIRMWARE_FAILED: a Magewell update check that failed', async () => {
     const dev = encoders[1]!;
-    await sim(encoderUrl(1), 'firmware', { checkFails: -21 });
+    await simPost(encoderUrl(1), 'firmware', { checkFails: -21 });
     const r = await stack.gql(`mutation($id:ID!){ r: startFirmwareUpdate(deviceId:$id) { __typename } }`, { id: dev.id });
     expect(r.data.r.__typename).toBe('UpstreamError');
     expect(await healthOf(dev.id)).toMatchObject({ state: 'WARNING', reasons: [{ code: 'FIRMWARE_FAILED', severity: 'WARNING', message: 'firmware update failed: errNetwork' }] });

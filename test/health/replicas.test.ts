@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EpiphanSimulator } from '../../src/sources/epiphan/simulator.js';
 import { pollingOf, readyOf, startReplica, writeConfig, type Replica } from '../helpers/replicas.js';
-import { eventually } from '../helpers/stack.js';
+import { eventually, simPost } from '../helpers/stack.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOKEN = 'health-replica-token-7d21';
@@ -69,8 +69,7 @@ describe('deviceHealthChanged with two replicas sharing one Redis', () => {
     return events;
   }
 
-  const control = (name: 'offline' | 'online', vendorDeviceId: string) =>
-    fetch(`${baseUrl}/__sim/${name}`, { method: 'POST', body: JSON.stringify({ deviceId: vendorDeviceId }) });
+  const control = (name: 'offline' | 'online', vendorDeviceId: string) => simPost(baseUrl, name, { deviceId: vendorDeviceId });
   const listReads = () => sim.server.requestCounts()['GET /front/api/v2/devices'] ?? 0;
   /** Waits for `n` more polls of the simulator's fleet (by whichever replica). */
   const polls = async (n: number) => {

@@ -248,3 +248,35 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
 export function simCounts(sim: EpiphanSimulator): Record<string, number> {
   return sim.server.requestCounts();
 }
+
+/** POST <url>/__sim/<name>: the control API of the simulator at `url` (see simUrl). */
+export function simPost(url: string, name: string, body: unknown = {}): Promise<Response> {
+  return fetch(`${url}/__sim/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** The base URL of the simulator behind one of the stack's sources. */
+export function simUrl(stack: Stack, sourceId: string): string {
+  return (stack.config.sources.find((s) => s.id === sourceId) as { baseUrl: string }).baseUrl;
+}
+
+/**
+ * Collects a graphql-ws subscription's events: `done` resolves when it completes or fails (errors in `errors`);
+ * `stop` unsubscribes and waits briefly for the end.
+ */
+export function collect(stack: Stack, query: string, variables: Record<string, unknown> = {}, key: string | null = KEYS.reader) {
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  let completed = false;
+  let unsubscribe = () => {};
+  const done = new Promise<void>((resolve) => {
+    unsubscribe = stack.wsClient(key).subscribe(
+      { query, variables },
+      { next: (v) => void events.push(v), error: (e) => (errors.push(e), resolve()), complete: () => ((completed = true), resolve()) },
+    );
+  });
+  const stop = async () => {
+    unsubscribe();
+    await Promise.race([done, new Promise((r) => setTimeout(r, 200))]);
+  };
+  return { events, errors, done, isComplete: () => completed, stop };
+}
