@@ -28,6 +28,12 @@ export const localReads: SharedReads = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * A read lock lives this long unless its holder renews it (every third of it, while the read runs): a replica that
+ * dies mid-read holds the others up about this long, not the read's whole time bound.
+ */
+const HOLD_MS = 1_000;
 
 export class RedisReads implements SharedReads {
   private readonly owner = randomBytes(8).toString('hex');
@@ -37,7 +43,7 @@ export class RedisReads implements SharedReads {
   constructor(
     private readonly link: RedisLink,
     private readonly prefix: string,
-    /** How long a replica may hold the right to read a key: a read's own time bound. */
+    /** How long a replica waits for another's read of a key before reading alone: a read's own time bound. */
     private readonly lockMs: number,
     /** How long a value stays in Redis at all, fresh or not. */
     private readonly keepMs = 10 * 60_000,
@@ -53,19 +59,22 @@ export class RedisReads implements SharedReads {
       try {
         const found = await this.get<T>(valueKey);
         if (found && Date.now() - found.at <= maxAgeMs) return found;
-        mine = (await this.link.commands.set(lockKey, this.owner, 'PX', this.lockMs, 'NX')) === 'OK';
+        mine = (await this.link.commands.set(lockKey, this.owner, 'PX', HOLD_MS, 'NX')) === 'OK';
       } catch (e) {
         this.link.commandFailed(e);
         break; // Redis failed us: read alone
       }
       if (mine) {
         this.held.add(lockKey);
+        const renew = setInterval(() => void this.link.commands.eval(RENEW, 1, lockKey, this.owner, HOLD_MS).catch(() => undefined), HOLD_MS / 3);
+        renew.unref();
         try {
           const at = Date.now();
           const value = await read();
           await this.link.commands.set(valueKey, serialize({ value, at }), 'PX', this.keepMs).catch(() => undefined);
           return { value, at };
         } finally {
+          clearInterval(renew);
           this.held.delete(lockKey);
           await this.release(lockKey);
         }

@@ -28,4 +28,24 @@ describe('reads shared by replicas through Redis', () => {
     hang();
     await slow;
   });
+
+  it('a replica that dies in the middle of a read holds the others up about a second, not the read\'s whole bound', async () => {
+    const prefix2 = `${prefix}-dead`;
+    const dying = new RedisLink(REDIS_URL, `${prefix2}:*`, log);
+    const other = new RedisLink(REDIS_URL, `${prefix2}:*`, log);
+    try {
+      await eventually(() => dying.up && other.up, 5000, 'Redis up');
+      const [a, b] = [dying, other].map((l) => new RedisReads(l, prefix2, 10_000));
+      void a!.read('fleet:cloud', 0, () => new Promise<string>(() => undefined)).catch(() => undefined);
+      await eventually(async () => (await other.commands.get(`${prefix2}:state:fleet:cloud:reading`)) !== null, 2000, 'the read lock');
+      // gone without a word: its lock is no longer renewed
+      await dying.close();
+      const t0 = Date.now();
+      const read = await b!.read('fleet:cloud', 0, async () => 'now');
+      expect(read.value).toBe('now');
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      await other.close();
+    }
+  });
 });
