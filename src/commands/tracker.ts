@@ -219,18 +219,19 @@ export class CommandTracker {
    * one call is read once (a device missing from a complete listing counts as gone); one read device by device,
    * readConcurrency devices at a time. Not announced to other replicas: they watch none of these.
    */
+  /** Reads no older than a check interval: a poll (or any read) since the last check serves, with no read of our own. */
   private async readAgain(sourceId: string, vendorDeviceIds: string[]): Promise<void> {
     const store = this.stores.get(sourceId);
     if (!store || this.reading.has(sourceId)) return;
     this.reading.add(sourceId);
     const one = async (id: string) => {
-      const device = await store.device(id, 0);
+      const device = await store.device(id, this.config.checkIntervalMs);
       this.observe(sourceId, id, device);
     };
     try {
       if (store.source.reads !== 'per-device') {
         const at = new Date();
-        const read = await store.refreshFleet();
+        const read = await store.fleet(this.config.checkIntervalMs);
         const listed = new Map(read.devices.map((d) => [d.vendorDeviceId, d]));
         for (const id of vendorDeviceIds) {
           const d = listed.get(id);
